@@ -1,0 +1,48 @@
+# The two commands a user needs:  make lab  |  make test
+# Everything lives in .venv, created on first use from pinned pyproject.toml.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+NB     ?= notebooks/*.ipynb
+
+.PHONY: lab test execute bench app clean help
+
+help:
+	@echo "make lab      open the collection in JupyterLab (creates .venv on first use)"
+	@echo "make test     run unit tests, notebook hygiene, strict nbval and the browser test"
+	@echo "make execute  re-run every notebook in place from a fresh kernel (NB=path for one)"
+	@echo "make bench    run the timing scripts in benchmarks/"
+	@echo "make app      serve the interactive explorer with Voila"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-overview.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+execute: $(STAMP)
+	@for nb in $(NB); do \
+	  echo "executing $$nb"; \
+	  env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
+	  $(BIN)/python tests/clean_notebook.py "$$nb" || exit 1; \
+	done
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
+
+app: $(STAMP)
+	$(BIN)/voila --port=$(PORT) notebooks/06-interactive-explorer.ipynb
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,47 @@
+"""Normalise a freshly executed notebook so that only meaningful content is stored.
+
+Run by ``make execute`` after nbconvert.  It sets the kernelspec to the
+portable ``python3``, drops volatile metadata (execution timestamps, stored
+widget state, trust signatures, language version patch numbers) and checks
+that execution counts run 1..n in order.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import nbformat
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+VOLATILE_CELL_KEYS = ("execution", "collapsed", "scrolled", "ExecuteTime")
+ALLOWED_NOTEBOOK_KEYS = ("kernelspec", "language_info")
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.metadata = nbformat.NotebookNode(
+        {k: v for k, v in nb.metadata.items() if k in ALLOWED_NOTEBOOK_KEYS}
+    )
+    nb.metadata["kernelspec"] = nbformat.NotebookNode(KERNELSPEC)
+    info = nb.metadata.get("language_info")
+    if info is not None:
+        info.pop("version", None)
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+    return nb
+
+
+def main(paths: list[str]) -> int:
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        clean(nb)
+        counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        if counts != list(range(1, len(counts) + 1)):
+            print(f"{path}: execution counts are {counts}, expected 1..{len(counts)}")
+            return 1
+        nbformat.write(nb, path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

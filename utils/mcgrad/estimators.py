@@ -1,0 +1,88 @@
+"""Per-sample gradient terms of the two estimators, with one signature.
+
+Both functions take the same arguments::
+
+    estimator(objective, theta, sigma, eps, *, wrt="theta") -> terms
+
+``eps`` is an array of standard-normal base noise of any shape and the sample
+is x = theta + sigma * eps.  The returned ``terms`` have the shape of ``eps``;
+their mean over the sample axis is the Monte Carlo gradient estimate.  Because
+both estimators are driven by the same ``eps``, one set of draws serves both
+estimators and every theta (common random numbers).
+
+Score function (REINFORCE, log-derivative; notebook 02)::
+
+    d/dtheta: f(x) * d/dtheta log p(x) = f(x) * (x - theta) / sigma^2 = f(x) * eps / sigma
+    d/dsigma: f(x) * d/dsigma log p(x) = f(x) * (eps^2 - 1) / sigma
+
+Reparameterization (pathwise; notebook 03), needs f'(x)::
+
+    d/dtheta: f'(theta + sigma*eps) * dx/dtheta = f'(x)
+    d/dsigma: f'(theta + sigma*eps) * dx/dsigma = f'(x) * eps
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mcgrad import _checks
+from mcgrad.objectives import Objective
+
+WRT = ("theta", "sigma")
+ESTIMATORS = ("score_function", "reparameterization")
+
+
+def _check(objective: object, theta: object, sigma: object, eps: object,
+           wrt: object) -> tuple[float, float, np.ndarray]:
+    if not isinstance(objective, Objective):
+        raise TypeError(
+            "objective must be an mcgrad.objectives.Objective such as Square(), "
+            f"got {type(objective).__name__}"
+        )
+    theta = _checks.real_scalar("theta", theta)
+    sigma = _checks.positive_scalar("sigma", sigma)
+    eps = _checks.float_array("eps", eps)
+    _checks.choice("wrt", wrt, WRT)
+    return theta, sigma, eps
+
+
+def score_function(objective: Objective, theta: float, sigma: float,
+                   eps: np.ndarray, *, wrt: str = "theta") -> np.ndarray:
+    """Score-function terms f(x) * d/d(wrt) log N(x; theta, sigma^2), x = theta + sigma*eps.
+
+    Shapes: ``eps`` any shape, result the same shape.  Mean of the result
+    estimates d/dtheta E[f(x)] (or d/dsigma with ``wrt="sigma"``).
+    """
+    theta, sigma, eps = _check(objective, theta, sigma, eps, wrt)
+    x = theta + sigma * eps
+    fx = objective.value(x)
+    if wrt == "theta":
+        return fx * eps / sigma  # = f(x) (x - theta) / sigma^2
+    return fx * (eps * eps - 1) / sigma
+
+
+def reparameterization(objective: Objective, theta: float, sigma: float,
+                       eps: np.ndarray, *, wrt: str = "theta") -> np.ndarray:
+    """Pathwise terms f'(theta + sigma*eps) * d x / d(wrt).
+
+    Shapes: ``eps`` any shape, result the same shape.  Raises ``TypeError`` for
+    an objective without a derivative (e.g. the step function 1[x > 0]).
+    """
+    theta, sigma, eps = _check(objective, theta, sigma, eps, wrt)
+    if not objective.differentiable:
+        raise TypeError(
+            f"objective {objective.name} has no derivative f'(x), so the "
+            "reparameterization (pathwise) estimator does not apply; "
+            "use score_function instead"
+        )
+    x = theta + sigma * eps
+    dfx = objective.derivative(x)
+    if wrt == "theta":
+        return dfx
+    return dfx * eps
+
+
+def get(name: str):
+    """Return the estimator function called ``name`` (one of ``ESTIMATORS``)."""
+    _checks.choice("estimator name", name, ESTIMATORS)
+    return {"score_function": score_function, "reparameterization": reparameterization}[name]

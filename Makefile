@@ -1,7 +1,7 @@
 # The two commands a user needs:  make lab  |  make test
 # Everything lives in .venv, created on first use from pinned pyproject.toml.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -18,7 +18,8 @@ help:
 	@echo "make app      serve the interactive explorer with Voila"
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "error: $(PYTHON) is not Python 3.11; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -28,7 +29,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-overview.ipynb
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	env -u MPLBACKEND $(BIN)/python -m pytest
 
 execute: $(STAMP)
 	@for nb in $(NB); do \

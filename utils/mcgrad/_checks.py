@@ -84,3 +84,15 @@ def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     return value
+
+
+def objective(name: str, value: object):
+    """Return ``value`` if it is an :class:`mcgrad.objectives.Objective` instance."""
+    from mcgrad.objectives import Objective  # deferred: objectives imports this module
+
+    if not isinstance(value, Objective):
+        raise TypeError(
+            f"{name} must be an mcgrad.objectives.Objective such as Square(), "
+            f"got {type(value).__name__}"
+        )
+    return value

@@ -34,11 +34,7 @@ ESTIMATORS = ("score_function", "reparameterization")
 
 def _check(objective: object, theta: object, sigma: object, eps: object,
            wrt: object) -> tuple[float, float, np.ndarray]:
-    if not isinstance(objective, Objective):
-        raise TypeError(
-            "objective must be an mcgrad.objectives.Objective such as Square(), "
-            f"got {type(objective).__name__}"
-        )
+    _checks.objective("objective", objective)
     theta = _checks.real_scalar("theta", theta)
     sigma = _checks.positive_scalar("sigma", sigma)
     eps = _checks.float_array("eps", eps)

@@ -107,7 +107,7 @@ class Constant(Objective):
         return sp.nsimplify(self.c) + 0 * x
 
     def __repr__(self) -> str:
-        return f"Constant(c={self.c:g})"
+        return f"Constant(c={self.c!r})"
 
 
 class Linear(Objective):
@@ -141,7 +141,7 @@ class Linear(Objective):
         return sp.nsimplify(self.a) * x
 
     def __repr__(self) -> str:
-        return f"Linear(a={self.a:g})"
+        return f"Linear(a={self.a!r})"
 
 
 class ShiftedSquare(Objective):
@@ -176,7 +176,7 @@ class ShiftedSquare(Objective):
         return (x - sp.nsimplify(self.k)) ** 2
 
     def __repr__(self) -> str:
-        return f"ShiftedSquare(k={self.k:g})"
+        return f"ShiftedSquare(k={self.k!r})"
 
 
 class Square(ShiftedSquare):

@@ -1,0 +1,261 @@
+"""The explorer of notebook 06 in a real browser, the way a student meets it.
+
+Each test starts a server from this virtual environment on 127.0.0.1 (a free
+port chosen at run time, a random token, authentication on), drives Debian's
+Chromium with Playwright (``executable_path``; never ``playwright install``),
+moves the theta and N sliders with the keyboard and checks that the readout
+shows the exact mean and variance from :mod:`mcgrad.moments` for the new
+settings.  It waits on DOM state only.  Servers always stop (terminate, then
+kill, the whole process group).  On failure a screenshot goes to
+``test-artifacts/``; set ``MCGRAD_SCREENSHOTS=/some/dir`` to keep screenshots
+of passing runs too.
+
+Without Chromium the tests skip (``apt-get install chromium``); with CI=true
+they fail instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from mcgrad import moments, objectives, widgets
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = "notebooks/06-interactive-explorer.ipynb"
+ARTIFACTS = ROOT / "test-artifacts"
+BIN = Path(sys.executable).parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+SERVER_START = 90.0  # seconds for a server to print its URL
+RUN_ALL = 120_000  # milliseconds for a kernel to start and run notebook 06
+STEP = 20_000  # milliseconds for one slider move to reach the readout
+
+
+def _unavailable(message: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).is_file():
+        _unavailable("Chromium not found: install it with `apt-get install chromium` "
+                     "(or set CHROMIUM=/path/to/chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Python Playwright is missing: pip install -e '.[test]'")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(cmd: list[str], ready: re.Pattern, env: dict[str, str]):
+    """Run ``cmd`` in its own process group until ``ready`` appears in its log; always stop it."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: queue.Queue = queue.Queue()
+    log: list[str] = []
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout] + [lines.put(None)],
+                     daemon=True).start()
+    try:
+        deadline = time.monotonic() + SERVER_START
+        while True:
+            try:
+                line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                pytest.fail(f"{cmd[1]} did not start in {SERVER_START:.0f} s:\n" + "".join(log))
+            if line is None:
+                pytest.fail(f"{cmd[1]} exited with {proc.wait()}:\n" + "".join(log))
+            log.append(line)
+            if ready.search(line):
+                break
+        yield log
+    finally:
+        kernels = descendants(proc.pid)  # kernels run in sessions of their own
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
+            if proc.poll() is not None:
+                break
+            try:
+                os.killpg(proc.pid, sig)
+                proc.wait(timeout=wait)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+        for pid in kernels:  # normally already shut down by the server
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def descendants(pid: int) -> list[int]:
+    """Ids of all processes below ``pid``, from /proc (an empty list where there is none)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def server_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               IPYTHONDIR=str(tmp_path / "ipython"), PYTHONUNBUFFERED="1")
+    return env
+
+
+def lab_settings(tmp_path: Path) -> Path:
+    """JupyterLab settings: no news toasts, every cell rendered, and no autosave (the test
+    must never overwrite the notebook's stored outputs)."""
+    settings = tmp_path / "lab-settings"
+    overrides = {
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                        "checkForUpdates": False},
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+        "@jupyterlab/docmanager-extension/plugin": {"autosave": False},  # keep the stored outputs
+    }
+    for name, values in overrides.items():
+        path = settings / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    return settings
+
+
+@contextmanager
+def screenshot_on_failure(page, name: str):
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-failure.png"), full_page=True)
+        raise
+    keep = os.environ.get("MCGRAD_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        page.locator(".mcgrad-explorer").screenshot(path=str(Path(keep) / f"{name}.png"))
+
+
+def cell(page, key: str) -> float:
+    return float(page.locator(f'.mcgrad-readout [data-key="{key}"]').inner_text())
+
+
+def check_readout(page, theta: float, sigma: float, n: int) -> None:
+    """Wait until the readout shows (theta, N), then compare it with mcgrad.moments."""
+    from playwright.sync_api import expect
+
+    settings = page.locator('.mcgrad-readout [data-key="settings"]')
+    expect(settings).to_contain_text(f"theta = {theta:g}, sigma = {sigma:g}, N = {n},",
+                                     timeout=STEP)
+    variances = {}
+    for name in widgets.NAMES:
+        mean, per_sample = moments.estimator_moments(name, objectives.Square(), theta, sigma)
+        variances[name] = per_sample / n  # Var[g_N] = Var[t] / N
+        assert cell(page, f"exact-mean-{name}") == pytest.approx(mean, rel=1e-3, abs=1e-9)
+        assert cell(page, f"exact-var-{name}") == pytest.approx(variances[name], rel=1e-3)
+        se = (variances[name] / widgets.DEFAULTS["runs"]) ** 0.5  # of the mean over the runs
+        assert abs(cell(page, f"mean-{name}") - mean) < 5 * se
+    exact_ratio = variances["score_function"] / variances["reparameterization"]
+    assert cell(page, "exact-var-ratio") == pytest.approx(exact_ratio, rel=1e-3)
+
+
+def press(page, slider: str, key: str, times: int) -> None:
+    handle = page.locator(f".mcgrad-{slider} .noUi-handle")
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+def exercise_explorer(page) -> None:
+    """Defaults (theta 2, N 100), then theta -> 0 (8 steps of 0.25), then N -> 200."""
+    d = widgets.DEFAULTS
+    check_readout(page, d["theta"], d["sigma"], d["n"])
+    press(page, "theta", "ArrowLeft", 8)
+    check_readout(page, 0.0, d["sigma"], d["n"])
+    assert cell(page, "exact-var-ratio") == pytest.approx(3.75, rel=1e-3)
+    press(page, "n", "ArrowRight", 1)
+    check_readout(page, 0.0, d["sigma"], widgets.N_CHOICES[widgets.N_CHOICES.index(d["n"]) + 1])
+
+
+def test_explorer_in_jupyterlab(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
+           f"--ServerApp.root_dir={ROOT}", f"--LabApp.user_settings_dir={lab_settings(tmp_path)}",
+           f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            with screenshot_on_failure(page, "jupyterlab"):
+                page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}")
+                # the kernel must be connected before Run All, or the cells are skipped:
+                # the status bar reads "Python 3 (ipykernel) | Idle" only once it is
+                status = page.locator("#jp-main-statusbar")
+                expect(status).to_contain_text("(ipykernel) | Idle", timeout=RUN_ALL)
+                page.get_by_role("menuitem", name="Run", exact=True).click()
+                page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+                expect(page.locator(".mcgrad-readout")).to_be_visible(timeout=RUN_ALL)
+                # Run All marks every queued cell [*] at once: none left means all ran
+                running = page.locator(".jp-CodeCell .jp-InputPrompt", has_text="[*]")
+                expect(running).to_have_count(0, timeout=RUN_ALL)
+                page.locator(".mcgrad-explorer").scroll_into_view_if_needed()
+                exercise_explorer(page)
+        finally:
+            page.close()
+
+
+def test_explorer_in_voila(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [str(BIN / "voila"), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+           f"--Voila.token={token}", "--ServerApp.allow_root=True", NOTEBOOK]
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            with screenshot_on_failure(page, "voila"):
+                page.goto(f"http://127.0.0.1:{port}/?token={token}", timeout=RUN_ALL)
+                expect(page.locator(".mcgrad-readout")).to_be_visible(timeout=RUN_ALL)
+                assert page.locator(".jp-InputArea-editor:visible").count() == 0  # code hidden
+                exercise_explorer(page)
+        finally:
+            page.close()

@@ -1,0 +1,249 @@
+"""The live explorer of notebook 06: a pure update function plus thin ipywidgets wiring.
+
+:func:`explore` maps slider settings to an :class:`ExplorerResult` holding every number the
+figure and readout show.  Its noise eps ~ N(0, 1), shape (runs, N), comes from :func:`draws`,
+cached per (N, runs, seed): moving theta or sigma reuses the draws (common random numbers).
+Run j averages N per-sample terms t::
+
+    g_j = (1/N) sum_i t(theta, sigma, eps_ji)   (1),    Var[g_j] = Var[t] / N   (2)
+
+with exact mean and Var[t] from :mod:`mcgrad.moments`.  :class:`ExplorerFigure` draws a
+result and updates it in place; :func:`build_explorer` wires the sliders.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import math
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from mcgrad import _checks, estimators, moments, objectives, plotting
+
+NAMES = estimators.ESTIMATORS
+N_CHOICES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+RUNS_CHOICES = (100, 200, 500, 1000)
+MAX_DRAWS = 10_000_000  # runs * N: 40 MB of float32 draws, safe on a 1 GB Binder
+DEFAULTS = {"theta": 2.0, "sigma": 1.0, "n": 100, "runs": 1000, "seed": 2026}
+THETA_GRID = np.linspace(-3.0, 3.0, 121)
+BINS = 30
+CHUNK = 2**19  # per-sample terms per block (2 MB of float32, stays in the CPU cache)
+_PER_ESTIMATOR = "estimates mean var var_se exact_mean exact_var hist normal curve".split()
+
+
+@functools.lru_cache(maxsize=2, typed=True)  # typed: True is not the int 1
+def draws(n: int, runs: int, seed: int) -> np.ndarray:
+    """Standard-normal noise eps, shape (runs, n), float32, read-only; the same array object
+    for the same (n, runs, seed).  ``ValueError`` when runs * n exceeds ``MAX_DRAWS``."""
+    n = _checks.integer("n", n, minimum=1)
+    runs = _checks.integer("runs", runs, minimum=2)
+    seed = _checks.integer("seed", seed, minimum=0)
+    if runs * n > MAX_DRAWS:
+        raise ValueError(f"runs * n = {runs} * {n} = {runs * n:,} draws exceeds the explorer's "
+                         f"memory budget of {MAX_DRAWS:,} draws (40 MB); lower runs or n")
+    eps = np.random.default_rng(seed).standard_normal((runs, n), dtype=np.float32)
+    eps.flags.writeable = False  # shared by every caller: nobody may change it
+    return eps
+
+
+def _ratio(var: dict) -> float:
+    a, b = var["score_function"], var["reparameterization"]
+    return a / b if b else math.inf
+
+
+@dataclass(frozen=True)
+class ExplorerResult:
+    """Everything one update shows; dicts keyed by estimator name.  estimates: (runs,), eq. (1)
+    per run; mean, var, var_se: their Monte Carlo mean, variance and its standard error;
+    exact_mean, exact_var: eq. (2); hist: (edges, densities); normal: (x, pdf); curve: exact_var
+    on THETA_GRID."""
+
+    theta: float
+    sigma: float
+    n: int
+    runs: int
+    seed: int
+    gradient: float
+    estimates: dict
+    mean: dict
+    var: dict
+    var_se: dict
+    exact_mean: dict
+    exact_var: dict
+    hist: dict
+    normal: dict
+    curve: dict
+    ratio: float  # Monte Carlo variance ratio, score function / reparameterization
+    exact_ratio: float  # exact variance ratio, the same for every N
+
+
+def explore(objective: objectives.Objective | None = None, *, theta: float, sigma: float,
+            n: int, runs: int, seed: int) -> ExplorerResult:
+    """Both estimators on the cached draws for one slider setting; ``objective`` defaults to
+    x^2.  ``TypeError``/``ValueError`` for bad input (sigma <= 0, n < 1, runs < 2, too big)."""
+    objective = objectives.Square() if objective is None else objective
+    theta = _checks.real_scalar("theta", theta)
+    sigma = _checks.positive_scalar("sigma", sigma)
+    eps = draws(n, runs, seed)
+    out: dict[str, dict] = {key: {} for key in _PER_ESTIMATOR}
+    rows = max(1, CHUNK // eps.shape[1])  # blocks of rows small enough for the CPU cache
+    for name in NAMES:
+        estimator = estimators.get(name)
+        g = np.concatenate([estimator(objective, theta, sigma, eps[i:i + rows]).mean(axis=1)
+                            for i in range(0, eps.shape[0], rows)]).astype(float)  # eq. (1)
+        mean, var = float(g.mean()), float(g.var(ddof=1))
+        exact_mean, per_sample = moments.estimator_moments(name, objective, theta, sigma)
+        exact_var = per_sample / n  # eq. (2)
+        sd = math.sqrt(exact_var) or 1e-3 * max(abs(exact_mean), 1.0)  # sd 0: a narrow spike
+        edges = np.linspace(exact_mean - 4 * sd, exact_mean + 4 * sd, BINS + 1)
+        x = np.linspace(edges[0], edges[-1], 161)
+        out["estimates"][name], out["mean"][name], out["var"][name] = g, mean, var
+        out["var_se"][name] = math.sqrt(max(float(np.mean((g - mean) ** 4)) - var**2, 0) / runs)
+        out["exact_mean"][name], out["exact_var"][name] = exact_mean, exact_var
+        out["hist"][name] = (edges, np.histogram(g, edges)[0] / (runs * (edges[1] - edges[0])))
+        out["normal"][name] = (x, np.exp(-((x - exact_mean) / sd) ** 2 / 2)
+                               / (sd * math.sqrt(2 * math.pi)))
+        out["curve"][name] = moments.variance_function(name, objective)(THETA_GRID, sigma) / n
+    return ExplorerResult(theta=theta, sigma=sigma, n=int(n), runs=int(runs), seed=int(seed),
+                          gradient=float(objective.gradient(theta, sigma)), **out,
+                          ratio=_ratio(out["var"]), exact_ratio=_ratio(out["exact_var"]))
+
+
+def _rows(result: ExplorerResult) -> list[tuple]:
+    """(key, label, MC mean, exact mean, MC variance, exact variance) per row of the readout."""
+    rows = [(name, plotting.LABELS[name], result.mean[name], result.exact_mean[name],
+             result.var[name], result.exact_var[name]) for name in NAMES]
+    return rows + [("ratio", "ratio score / reparam", math.nan, math.nan, result.ratio,
+                    result.exact_ratio)]
+
+
+def _fmt(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.4g}"
+
+
+def readout_text(result: ExplorerResult) -> str:
+    """The readout as a plain-text table (printed in the notebook's static cell)."""
+    lines = [f"theta = {result.theta:g}, sigma = {result.sigma:g}, N = {result.n}, "
+             f"runs = {result.runs}, true gradient = {result.gradient:.4g}",
+             f"{'':22} {'mean':>10} {'exact':>10} {'variance':>10} {'exact':>10}"]
+    lines += [f"{label:22} " + " ".join(f"{_fmt(v):>10}" for v in values)
+              for _, label, *values in _rows(result)]
+    return "\n".join(lines)
+
+
+def readout_html(result: ExplorerResult) -> str:
+    """The readout as HTML; each number sits in a cell with a stable ``data-key``."""
+    style = ("<style>.mcgrad-readout td, .mcgrad-readout th {padding: 2px 12px; "
+             "text-align: right; font-variant-numeric: tabular-nums}</style>")
+    cols = ("mean", "exact-mean", "var", "exact-var")
+    body = "".join(f"<tr><th>{html.escape(label)}</th>" + "".join(
+        f'<td data-key="{col}-{key}">{_fmt(v)}</td>' for col, v in zip(cols, values)) + "</tr>"
+        for key, label, *values in _rows(result))
+    return (f'{style}<div data-key="settings">theta = {result.theta:g}, sigma = '
+            f"{result.sigma:g}, N = {result.n}, runs = {result.runs}, seed = {result.seed}; "
+            f"true gradient {result.gradient:.4g}</div><table><tr><th></th><th>mean</th>"
+            f"<th>exact mean</th><th>variance</th><th>exact variance</th></tr>{body}</table>")
+
+
+class ExplorerFigure:
+    """Two panels drawn once, then updated in place: sampling distributions, variance vs theta."""
+
+    def __init__(self, fig: Figure, result: ExplorerResult) -> None:
+        self.fig, (self.ax_hist, self.ax_var) = fig, fig.subplots(1, 2)
+        black, self.artists = plotting.color("exact"), {}
+        for name in NAMES:
+            c, label = plotting.color(name), plotting.LABELS[name]
+            self.artists[name] = {
+                "stairs": self.ax_hist.stairs([0], [0, 1], fill=True, alpha=0.45, color=c,
+                                              label=label),
+                "normal": self.ax_hist.plot([], [], color=black, lw=1.2)[0],
+                "curve": self.ax_var.plot(THETA_GRID, THETA_GRID, color=c,
+                                          label=f"{label}, exact")[0],
+                "point": self.ax_var.errorbar([0], [1], [0], fmt="o", color=c, mec=black,
+                                              label="Monte Carlo")}
+        self.artists[NAMES[0]]["normal"].set_label("normal approximation")
+        self.truth = self.ax_hist.axvline(0, color=black, ls="--", label="true gradient")
+        self.marker = self.ax_var.axvline(0, color="grey", ls=":")
+        self.ax_var.set_yscale("log")
+        self.update(result)
+        plotting.decorate(self.ax_hist, xlabel="N-sample gradient estimate", ylabel="density")
+        plotting.decorate(self.ax_var, xlabel=r"$\theta$",
+                          ylabel="variance of the N-sample estimate")
+        self.ax_hist.legend(loc="upper left", fontsize="small")  # replaces decorate's legends
+        self.ax_var.legend(loc="upper center", fontsize="small", ncols=2)
+
+    def update(self, result: ExplorerResult) -> None:
+        """Move every artist to ``result``; no axes or artists are added."""
+        for name in NAMES:
+            a, v, se = self.artists[name], result.var[name], result.var_se[name]
+            a["stairs"].set_data(*result.hist[name][::-1])
+            a["normal"].set_data(*result.normal[name])
+            a["curve"].set_ydata(result.curve[name])
+            line, _, (bars,) = a["point"].lines
+            line.set_data([result.theta], [v])
+            bars.set_segments([[(result.theta, max(v - se, v / 1e3)), (result.theta, v + se)]])
+        self.truth.set_xdata([result.gradient] * 2)
+        self.marker.set_xdata([result.theta] * 2)
+        top = max(max(result.hist[k][1].max(), result.normal[k][1].max()) for k in NAMES)
+        self.ax_hist.set(xlim=(min(result.hist[k][0][0] for k in NAMES),
+                               max(result.hist[k][0][-1] for k in NAMES)),
+                         ylim=(0, 1.4 * top), title=f"{result.runs} runs of N = {result.n}")
+        curves = np.concatenate([result.curve[k] for k in NAMES])
+        self.ax_var.set(xlim=(THETA_GRID[0], THETA_GRID[-1]),
+                        ylim=(max(curves.min(), 1e-12) / 2, max(curves.max(), 1e-12) * 30),
+                        title=rf"$\sigma$ = {result.sigma:g}, $\theta$ = {result.theta:g}")
+
+    def png(self) -> bytes:
+        """The figure rendered to PNG bytes (for an ``ipywidgets.Image``)."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+
+def _figsize() -> tuple[float, float]:  # read at call time: set_style("lecture") enlarges it
+    return 1.75 * matplotlib.rcParams["figure.figsize"][0], matplotlib.rcParams["figure.figsize"][1]
+
+
+def plot(result: ExplorerResult) -> ExplorerFigure:
+    """Draw ``result`` on a new pyplot figure (shown by ``plt.show()``); notebook 06."""
+    import matplotlib.pyplot as plt
+
+    return ExplorerFigure(plt.figure(figsize=_figsize()), result)
+
+
+def build_explorer(objective: objectives.Objective | None = None):
+    """Sliders, the figure (an ``ipywidgets.Image``) and the readout (HTML, CSS class
+    ``mcgrad-readout``) in one VBox.  theta and sigma update while dragging (cached draws);
+    N, runs and seed draw new noise, so update on release.  Slider classes: mcgrad-<key>."""
+    import ipywidgets as W
+
+    once = {"continuous_update": False}
+    sliders = {
+        "theta": W.FloatSlider(min=-3.0, max=3.0, step=0.25, description="θ"),
+        "sigma": W.FloatSlider(min=0.25, max=3.0, step=0.25, description="σ"),
+        "n": W.SelectionSlider(options=N_CHOICES, description="N", **once),
+        "runs": W.SelectionSlider(options=RUNS_CHOICES, description="runs", **once),
+        "seed": W.IntSlider(min=0, max=9999, description="seed", **once)}
+    for key, slider in sliders.items():
+        slider.value = DEFAULTS[key]
+        slider.add_class(f"mcgrad-{key}")
+    result = explore(objective, **DEFAULTS)
+    figure = ExplorerFigure(Figure(figsize=_figsize()), result)
+    image = W.Image(value=figure.png(), format="png", layout=W.Layout(max_width="100%"))
+    readout = W.HTML(readout_html(result)).add_class("mcgrad-readout")
+
+    def update(_change: object = None) -> None:
+        new = explore(objective, **{key: s.value for key, s in sliders.items()})
+        figure.update(new)
+        image.value = figure.png()
+        readout.value = readout_html(new)
+
+    for slider in sliders.values():
+        slider.observe(update, names="value")
+    controls = W.VBox(list(sliders.values()))
+    return W.VBox([W.HBox([controls, readout]), image]).add_class("mcgrad-explorer")

@@ -1,0 +1,201 @@
+"""Baselines, antithetic pairs and control variates (notebook 08).
+
+With x = theta + sigma*eps, eps ~ N(0, 1), and the score s = eps / sigma:
+
+* baseline b (a constant)::      t_b = (f(x) - b) s                  E[t_b] = dJ/dtheta since E[s] = 0
+  per-sample variance            Var(b) = Var(f s) - 2 b E[f s^2] + b^2 E[s^2]
+  minimised by                   b* = E[f s^2] / E[s^2]
+* antithetic pairs::             a = (f'(theta + sigma eps) + f'(theta - sigma eps)) / 2
+* control variate h, E[h] = 0::  g - c h,   c* = Cov(g, h) / Var(h),
+                                 Var(g - c* h) = Var(g) (1 - rho^2),  rho = corr(g, h)
+
+The baseline is the control variate h = s with c = b.  Exact expressions use
+:func:`mcgrad.moments.expect` (polynomial objectives); numeric helpers take
+base noise ``eps`` like :mod:`mcgrad.estimators`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from mcgrad import _checks
+from mcgrad.objectives import Objective, _as_float_array, _params
+
+B = sp.Symbol("b", real=True)
+"""The baseline as a SymPy symbol."""
+
+
+class Monomial(Objective):
+    """f(x) = x^k for an integer k >= 1 (notebook 08), exact moments via :mod:`mcgrad.moments`.
+
+    E[x^3] = theta^3 + 3 theta sigma^2, E[x^4] = theta^4 + 6 theta^2 sigma^2 + 3 sigma^4, ...
+    For k >= 3 the derivative k x^(k-1) is not linear, so antithetic pairs leave variance behind.
+    """
+
+    def __init__(self, k: int) -> None:
+        self.k = _checks.integer("k", k, minimum=1)
+        self.name = self.latex = f"x^{self.k}"
+
+    def value(self, x: object) -> np.ndarray:
+        return _as_float_array(x) ** self.k
+
+    def derivative(self, x: object) -> np.ndarray:
+        x = _as_float_array(x)
+        return self.k * x ** (self.k - 1) if self.k > 1 else np.ones_like(x)
+
+    def _exact(self, theta: float, sigma: float, wrt: str | None) -> float:
+        from mcgrad import moments
+        t, s = _params(theta, sigma)
+        expr = moments.gaussian_moment(self.k)
+        if wrt is not None:
+            expr = sp.diff(expr, moments.THETA if wrt == "theta" else moments.SIGMA)
+        return float(expr.subs({moments.THETA: t, moments.SIGMA: s}))
+
+    def expectation(self, theta: float, sigma: float = 1.0) -> float:
+        return self._exact(theta, sigma, None)
+
+    def gradient(self, theta: float, sigma: float = 1.0) -> float:
+        return self._exact(theta, sigma, "theta")
+
+    def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
+        return self._exact(theta, sigma, "sigma")
+
+    def symbolic(self, x: sp.Symbol) -> sp.Expr:
+        return x**self.k
+
+    def __repr__(self) -> str:
+        return f"Monomial(k={self.k})"
+
+
+def _objective(objective: object) -> Objective:
+    return _checks.objective("objective", objective)
+
+
+def score_function_with_baseline(objective: Objective, theta: float, sigma: float,
+                                 eps: np.ndarray, b: float) -> np.ndarray:
+    """Per-sample terms (f(x) - b) eps / sigma, x = theta + sigma*eps; shape of ``eps``."""
+    _objective(objective)
+    theta, sigma = _params(theta, sigma)
+    eps = _checks.float_array("eps", eps)
+    b = _checks.real_scalar("b", b)
+    return (objective.value(theta + sigma * eps) - b) * eps / sigma
+
+
+def antithetic(objective: Objective, theta: float, sigma: float,
+               eps: np.ndarray) -> np.ndarray:
+    """Pathwise terms averaged over the pair (eps, -eps): one value per pair, shape of ``eps``.
+
+    (f'(theta + sigma eps) + f'(theta - sigma eps)) / 2.  Each costs two evaluations of f'.
+    """
+    _objective(objective)
+    theta, sigma = _params(theta, sigma)
+    eps = _checks.float_array("eps", eps)
+    if not objective.differentiable:
+        raise TypeError(f"objective {objective.name} has no derivative f'(x)")
+    return (objective.derivative(theta + sigma * eps) + objective.derivative(theta - sigma * eps)) / 2
+
+
+def control_variate(g: np.ndarray, h: np.ndarray, c: float) -> np.ndarray:
+    """g - c h for arrays of equal shape (h must have mean zero for this to stay unbiased)."""
+    g = _checks.float_array("g", g)
+    h = _checks.float_array("h", h)
+    if g.shape != h.shape:
+        raise ValueError(f"g and h must have the same shape, got {g.shape} and {h.shape}")
+    return g - _checks.real_scalar("c", c) * h
+
+
+def sample_coefficient(g: np.ndarray, h: np.ndarray) -> float:
+    """Sample estimate of c* = Cov(g, h) / Var(h) from paired 1-d arrays."""
+    g = _checks.float_array("g", g)
+    h = _checks.float_array("h", h)
+    if g.ndim != 1 or g.shape != h.shape or g.size < 2:
+        raise ValueError(f"g and h must be 1-d of equal length >= 2, got {g.shape} and {h.shape}")
+    hc = h - h.mean()
+    return float(np.dot(g - g.mean(), hc) / np.dot(hc, hc))
+
+
+# ---- exact expressions (SymPy), in moments.THETA, moments.SIGMA and B ----------------
+
+def _x():
+    from mcgrad import moments
+    return moments, moments.THETA + moments.SIGMA * moments.EPS
+
+
+def baseline_terms(objective: Objective) -> sp.Expr:
+    """(f(x) - b) s as a SymPy expression in EPS, THETA, SIGMA and B."""
+    moments, x = _x()
+    return (_objective(objective).symbolic(moments.X).subs(moments.X, x) - B) * moments.EPS / moments.SIGMA
+
+
+def baseline_variance(objective: Objective) -> sp.Expr:
+    """Exact per-sample variance of (f(x) - b) s as a polynomial in B (a parabola)."""
+    moments, _ = _x()
+    t = baseline_terms(objective)
+    return sp.expand(sp.simplify(moments.expect(t**2) - moments.expect(t) ** 2))
+
+
+def optimal_baseline(objective: Objective) -> sp.Expr:
+    """b* = E[f s^2] / E[s^2], the constant minimising :func:`baseline_variance`."""
+    moments, x = _x()
+    s = moments.EPS / moments.SIGMA
+    f = _objective(objective).symbolic(moments.X).subs(moments.X, x)
+    return sp.simplify(moments.expect(f * s**2) / moments.expect(s**2))
+
+
+def antithetic_variance(objective: Objective) -> sp.Expr:
+    """Exact variance of one antithetic pair mean (f'(x) + f'(x'))/2, x' = theta - sigma*eps."""
+    moments, x = _x()
+    df = sp.diff(_objective(objective).symbolic(moments.X), moments.X)
+    a = (df.subs(moments.X, x) + df.subs(moments.X, x.subs(moments.EPS, -moments.EPS))) / 2
+    return sp.factor(sp.simplify(moments.expect(a**2) - moments.expect(a) ** 2))
+
+
+def control_variate_moments(g: sp.Expr, h: sp.Expr) -> dict[str, sp.Expr]:
+    """Exact c* = Cov(g,h)/Var(h), rho^2 and Var(g - c* h) for expressions in EPS (E[h] = 0)."""
+    moments, _ = _x()
+    E = moments.expect
+    if sp.simplify(E(h)) != 0:
+        raise ValueError(f"a control variate needs E[h] = 0, got E[h] = {sp.simplify(E(h))}")
+    var_g = sp.simplify(E(g**2) - E(g) ** 2)
+    cov, var_h = sp.simplify(E(g * h)), sp.simplify(E(h**2))
+    return {"c": sp.simplify(cov / var_h), "rho2": sp.simplify(cov**2 / (var_g * var_h)),
+            "var_g": var_g, "var": sp.simplify(var_g - cov**2 / var_h)}
+
+
+class RunningBaseline:
+    """Score-function gradient with a running-average baseline, for :func:`mcgrad.optimize.run`.
+
+    At step t, with b_t built from earlier steps only (so g_t stays unbiased)::
+
+        g_t     = mean_i (f(x_i) - b_t) eps_i / sigma
+        b_{t+1} = decay * b_t + (1 - decay) * mean_i f(x_i)
+
+    Shapes: theta (seeds,), eps (seeds, N) -> (seeds,).  ``history`` holds b_t per step,
+    shape (seeds, steps) after a run.  Introduced in notebook 08.
+    An instance keeps its state: use a fresh one for every run.
+    """
+
+    def __init__(self, objective: Objective, sigma: float, decay: float = 0.9,
+                 b0: float = 0.0) -> None:
+        self.objective = _objective(objective)
+        self.sigma = _checks.positive_scalar("sigma", sigma)
+        self.decay = _checks.real_scalar("decay", decay)
+        if not 0 <= self.decay < 1:
+            raise ValueError(f"decay must be in [0, 1), got {decay!r}")
+        self.b0 = _checks.real_scalar("b0", b0)
+        self._history: list[np.ndarray] = []
+
+    @property
+    def history(self) -> np.ndarray:
+        """The baselines used, shape (seeds, steps)."""
+        return np.stack(self._history, axis=1) if self._history else np.empty((0, 0))
+
+    def __call__(self, theta: np.ndarray, eps: np.ndarray) -> np.ndarray:
+        b = self._history[-1] if self._history else np.full(theta.shape, self.b0)
+        if self._history:
+            b = self.decay * b + (1 - self.decay) * self._last_f
+        fx = self.objective.value(theta[:, None] + self.sigma * eps)
+        self._last_f = np.where(np.isfinite(fx).all(axis=1), fx.mean(axis=1), b)
+        self._history.append(b)
+        return ((fx - b[:, None]) * eps).mean(axis=1) / self.sigma

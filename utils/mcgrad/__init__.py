@@ -3,17 +3,55 @@
 The notebooks in ``notebooks/`` derive each idea first and then import the
 finished helper from here.  Importing the package has no side effects: it does
 not touch matplotlib's rcParams or any random state (call
-:func:`mcgrad.plotting.set_style` for the figure style).
+:func:`mcgrad.plotting.set_style` for the figure style), and ipywidgets is only
+imported when an explorer is built.
 
-Modules
--------
-objectives   test functions f with exact Gaussian expectations and gradients
-estimators   per-sample score-function and reparameterization gradient terms
-plotting     the shared figure style, ``decorate()`` and estimator colours
-exercises    answer checkers used by the notebooks' exercises
+Modules (and the notebook that introduces each)
+-----------------------------------------------
+objectives    test functions f with exact Gaussian expectations and gradients (01)
+estimators    per-sample score-function and reparameterization terms, one signature (02, 03)
+moments       exact SymPy means and variances of the estimators (04)
+experiment    the chunked, threaded, reproducible Monte Carlo variance experiment (05)
+widgets       the pure update function and ipywidgets wiring of the explorer (06)
+optimize      stochastic gradient descent with each estimator (07)
+baselines     baselines, antithetic pairs and control variates (08)
+quadrature    quadrature rules for integrands with jumps or sharp transitions (09)
+relaxations   the sigmoid-smoothed step and exact moments by quadrature (09)
+discrete      a Bernoulli variable: score function and binary concrete relaxation (09)
+policies      the tanh-squashed Gaussian policy and its stable log-density (10)
+plotting      the shared figure style, ``decorate()`` and estimator colours
+exercises     answer checkers used by the notebooks' exercises
 """
 
-from mcgrad import estimators, exercises, objectives, plotting
+from mcgrad import (
+    baselines,
+    discrete,
+    estimators,
+    exercises,
+    experiment,
+    moments,
+    objectives,
+    optimize,
+    plotting,
+    policies,
+    quadrature,
+    relaxations,
+    widgets,
+)
 
-__all__ = ["estimators", "exercises", "objectives", "plotting"]
+__all__ = [
+    "baselines",
+    "discrete",
+    "estimators",
+    "exercises",
+    "experiment",
+    "moments",
+    "objectives",
+    "optimize",
+    "plotting",
+    "policies",
+    "quadrature",
+    "relaxations",
+    "widgets",
+]
 __version__ = "0.1.0"

@@ -1,0 +1,110 @@
+"""Smoothing a discontinuous objective so that the pathwise estimator applies.
+
+Notebook 09 replaces the step 1[x > 0] by the sigmoid of temperature tau,
+
+    f_tau(x) = s(x / tau),   s(z) = 1 / (1 + e^{-z}),   f_tau'(x) = s(z) (1 - s(z)) / tau,
+
+which tends to the step as tau -> 0.  The reparameterization estimator of the
+smoothed objective is unbiased for d/dtheta E[f_tau(x)], hence biased for the
+gradient of the step, d/dtheta E[1[x > 0]] = phi(theta/sigma)/sigma.  Gaussian
+expectations of f_tau have no closed form; they are computed here by the
+composite quadrature of :mod:`mcgrad.quadrature` (accurate to about 1e-10).
+
+:func:`estimator_moments` gives the exact mean and per-sample variance of any
+estimator of :mod:`mcgrad.estimators` by quadrature over its own terms.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+from mcgrad import _checks, quadrature
+from mcgrad.objectives import Objective, Step, _as_float_array, _params
+
+
+def sigmoid(z: object) -> np.ndarray:
+    """s(z) = 1/(1 + e^{-z}), elementwise, computed as (1 + tanh(z/2))/2 (no overflow)."""
+    z = _as_float_array(z)
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def sigmoid_slope(z: object) -> np.ndarray:
+    """s'(z) = s(z)(1 - s(z)) = e^{-|z|}/(1 + e^{-|z|})^2, elementwise and stable."""
+    e = np.exp(-np.abs(_as_float_array(z)))
+    return e / (1.0 + e) ** 2
+
+
+class SmoothStep(Objective):
+    """f(x) = s(x / tau), the step 1[x > 0] smoothed at temperature tau > 0.
+
+    E[f], dE/dtheta = E[f'(x)] and dE/dsigma = E[f'(x) eps] for x ~ N(theta,
+    sigma^2) are computed by composite Gauss-Legendre quadrature (see
+    :func:`mcgrad.quadrature.normal_rule`).  Introduced in notebook 09.
+    """
+
+    differentiable = True
+
+    def __init__(self, tau: float = 0.1) -> None:
+        self.tau = _checks.positive_scalar("tau", tau)
+        self.name = f"sigmoid(x/{self.tau:g})"
+        self.latex = rf"\sigma(x/{self.tau:g})"
+
+    def value(self, x: object) -> np.ndarray:
+        return sigmoid(_as_float_array(x) / self.tau)
+
+    def derivative(self, x: object) -> np.ndarray:
+        return sigmoid_slope(_as_float_array(x) / self.tau) / self.tau
+
+    def _expect(self, g: Callable[[np.ndarray], np.ndarray], theta: float, sigma: float) -> float:
+        theta, sigma = _params(theta, sigma)
+        eps, w = quadrature.normal_rule(theta, sigma, kink=0.0, width=self.tau)
+        return float(np.sum(w * g(theta + sigma * eps, eps)))
+
+    def expectation(self, theta: float, sigma: float = 1.0) -> float:
+        return self._expect(lambda x, e: self.value(x), theta, sigma)
+
+    def gradient(self, theta: float, sigma: float = 1.0) -> float:
+        return self._expect(lambda x, e: self.derivative(x), theta, sigma)
+
+    def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
+        return self._expect(lambda x, e: self.derivative(x) * e, theta, sigma)
+
+    def symbolic(self, x: sp.Symbol) -> sp.Expr:
+        return 1 / (1 + sp.exp(-x / sp.nsimplify(self.tau)))
+
+    def __repr__(self) -> str:
+        return f"SmoothStep(tau={self.tau!r})"
+
+
+def estimator_moments(estimator: Callable, objective: Objective, theta: float,
+                      sigma: float = 1.0, *, wrt: str = "theta") -> tuple[float, float]:
+    """Exact (mean, per-sample variance) of an estimator's terms, by quadrature.
+
+    ``estimator`` is :func:`mcgrad.estimators.score_function` or
+    ``reparameterization``; the terms are evaluated on quadrature nodes in eps
+    with breakpoints at the objective's kink (x = 0 for ``Step``, scale tau for
+    ``SmoothStep``).  The variance of a mean of N terms is the returned
+    variance / N.  Used in notebook 09.
+    """
+    if not callable(estimator):
+        raise TypeError(f"estimator must be a function from mcgrad.estimators, got {estimator!r}")
+    theta, sigma = _params(theta, sigma)
+    width = objective.tau if isinstance(objective, SmoothStep) else None
+    if not isinstance(objective, (Step, SmoothStep)):
+        width = 1.0
+    eps, w = quadrature.normal_rule(theta, sigma, kink=0.0, width=width)
+    terms = estimator(objective, theta, sigma, eps, wrt=wrt)
+    mean = float(np.sum(w * terms))
+    return mean, float(np.sum(w * (terms - mean) ** 2))
+
+
+def step_bias(tau: float, theta: float, sigma: float = 1.0) -> float:
+    """Bias of the smoothed pathwise gradient for the true step gradient.
+
+    E[f_tau'(x)] - phi(theta/sigma)/sigma, x ~ N(theta, sigma^2); tends to 0 like
+    tau^2 as tau -> 0 (notebook 09).
+    """
+    return SmoothStep(tau).gradient(theta, sigma) - Step().gradient(theta, sigma)

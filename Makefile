@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 NB     ?= notebooks/*.ipynb
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_OK := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 
 .PHONY: lab test execute bench app clean help
 
@@ -26,7 +28,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-overview.ipynb
+	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) notebooks/00-overview.ipynb
 
 test: $(STAMP)
 	env -u MPLBACKEND $(BIN)/python -m pytest
@@ -43,7 +45,7 @@ bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
 
 app: $(STAMP)
-	$(BIN)/voila --port=$(PORT) notebooks/06-interactive-explorer.ipynb
+	$(BIN)/voila --port=$(PORT) $(ROOT_OK) notebooks/06-interactive-explorer.ipynb
 
 clean:
 	rm -rf $(VENV)

@@ -174,3 +174,29 @@ def test_bad_inputs_raise_with_a_clear_message(bad, error, message):
     args.update(bad)
     with pytest.raises(error, match=message):
         ex.variance_experiment(**args, **kw)
+
+
+def test_exact_variance_se_is_exact_for_the_step():
+    """The exact fourth moment behind exact_var_se is right across the jump of 1[x > 0].
+
+    Independent check: Simpson's rule in eps on each side of the jump at
+    eps = -theta/sigma, against the N = 1 values the engine reports.
+    """
+    theta, sigma, runs = 0.3, 0.8, 1000
+    jump = -theta / sigma
+    below, above = np.linspace(-12.0, jump, 200_001), np.linspace(jump, 12.0, 200_001)
+
+    def simpson(e, y):
+        y = y * np.exp(-e**2 / 2) / math.sqrt(2 * math.pi)
+        return (e[1] - e[0]) / 3 * (y[0] + y[-1] + 4 * y[1:-1:2].sum() + 2 * y[2:-1:2].sum())
+
+    def expect(g):  # score-function term: 0 below the jump, eps / sigma above it
+        return simpson(below, g(np.zeros_like(below))) + simpson(above, g(above / sigma))
+
+    mean = expect(lambda t: t)
+    var = expect(lambda t: (t - mean) ** 2)
+    m4 = expect(lambda t: (t - mean) ** 4)
+    se = math.sqrt((m4 - (runs - 3) / (runs - 1) * var**2) / runs)
+    result = ex.variance_experiment(ob.Step(), theta, sigma, [1], runs, np.random.default_rng(0))
+    assert result.exact_var["score_function"][0] == pytest.approx(var, rel=1e-9)
+    assert result.exact_var_se["score_function"][0] == pytest.approx(se, rel=1e-9)

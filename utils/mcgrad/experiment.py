@@ -17,7 +17,6 @@ results are bit-identical for every ``max_bytes`` and ``threads``.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -27,7 +26,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from mcgrad import _checks, estimators
+from mcgrad import _checks, estimators, quadrature
 from mcgrad.objectives import Objective
 
 BLOCK_ELEMENTS = 2**20  # draws per logical block: fixes the random stream
@@ -50,7 +49,8 @@ class ExperimentResult:
     SAMPLE fourth central moment m4 of the estimates, sqrt((m4 - (R-3)/(R-1) var^2)/R)
     for R runs.  ``exact_mean``, ``exact_var`` (= per-sample variance / N) come
     from :mod:`mcgrad.moments`; ``exact_var_se`` is the same standard error with
-    the exact fourth moment (Gauss-Hermite quadrature, exact for polynomial f).
+    the exact fourth moment (composite quadrature of :mod:`mcgrad.quadrature`,
+    accurate to rounding for polynomial f and for the step).
     ``ratio`` = var score / var reparameterization (None if only one estimator).
     """
 
@@ -212,8 +212,8 @@ def _exact(name, objective, theta, sigma, wrt, Ns, runs):
     """Exact mean, variance, variance SE over Ns: s2 from moments, m4 by quadrature."""
     from mcgrad import moments  # imported here: SymPy work only when needed
     mean, s2 = moments.estimator_moments(name, objective, theta, sigma, wrt=wrt)
-    nodes, weights = np.polynomial.hermite_e.hermegauss(100)  # exact to degree 199
-    weights = weights / math.sqrt(2 * math.pi)
+    # composite rule with a breakpoint at x = 0: exact for polynomial f and for the step
+    nodes, weights = quadrature.normal_rule(theta, sigma, kink=0.0)
     terms = estimators.get(name)(objective, theta, sigma, nodes, wrt=wrt)
     m4 = float(weights @ (terms - weights @ terms) ** 4)
     n = Ns.astype(np.float64)

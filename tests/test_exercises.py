@@ -36,3 +36,27 @@ def test_check_formula(capsys):
         exercises.check_formula(theta**2, theta**2 + sigma**2)
     with pytest.raises(TypeError, match="answer must be a SymPy expression"):
         exercises.check_formula("theta**2", theta**2)
+
+
+def test_check_registry(capsys):
+    from mcgrad.exercises import exercise
+
+    @exercise("98.1", "value", rtol=1e-9, hint="differentiate twice")
+    def _():
+        return 2.0
+
+    exercises.check("98.1", None)
+    assert capsys.readouterr().out.strip() == exercises.NOT_ANSWERED
+    exercises.check("98.1", 2.0)
+    assert capsys.readouterr().out.strip() == "Correct."
+    with pytest.raises(AssertionError, match="differentiate twice") as info:
+        exercises.check("98.1", 2.5)
+    assert "2.0" not in str(info.value)
+    with pytest.raises(ValueError, match="there is no exercise '98.2'"):
+        exercises.check("98.2", 1.0)
+    with pytest.raises(ValueError, match="must look like 'NN.k'"):
+        exercises.check("nine", 1.0)
+    with pytest.raises(TypeError, match="answer must be a real number"):
+        exercises.check("98.1", "2")
+    with pytest.raises(ValueError, match="registered twice"):
+        exercise("98.1", "value")(lambda: 1.0)

@@ -20,7 +20,8 @@ relaxations   the sigmoid-smoothed step and exact moments by quadrature (09)
 discrete      a Bernoulli variable: score function and binary concrete relaxation (09)
 policies      the tanh-squashed Gaussian policy and its stable log-density (10)
 plotting      the shared figure style, ``decorate()`` and estimator colours
-exercises     answer checkers used by the notebooks' exercises
+exercises     answer checkers used by the notebooks' exercises (one module per notebook)
+stats         standard errors of a Monte Carlo mean and of a sample variance (03)
 """
 
 from mcgrad import (
@@ -28,6 +29,7 @@ from mcgrad import (
     discrete,
     estimators,
     exercises,
+    stats,
     experiment,
     moments,
     objectives,
@@ -44,6 +46,7 @@ __all__ = [
     "discrete",
     "estimators",
     "exercises",
+    "stats",
     "experiment",
     "moments",
     "objectives",

@@ -1,8 +1,12 @@
-"""One source of truth for versions: pyproject.toml, environment.yml and binder/ agree.
+"""One source of truth for versions: pyproject.toml, binder/ and environment.yml agree.
 
+Every route installs the same PyPI pins: CI and `make` from pyproject.toml,
+mybinder.org from binder/requirements.txt (Python from binder/runtime.txt), conda
+users from the pip section of environment.yml (conda gives only Python and pip).
 Also checks that the running environment is the pinned one, that the widget
 packages are in lock-step, that nbval is configured strictly, and that the
-Binder files install the helper package.
+Binder files install the helper package.  `.ci/run` additionally resolves
+binder/requirements.txt against the registry and compares with this environment.
 """
 
 import re
@@ -11,10 +15,13 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+import yaml
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
-IGNORED = {"python", "pip"}
+# Files that make repo2docker pick another build pack or resolve versions itself.
+BINDER_OVERRIDES = ("environment.yml", "Pipfile", "Pipfile.lock", "setup.py", "pyproject.toml",
+                    "Project.toml", "install.R", "Dockerfile", "apt.txt")
 
 
 def norm(name: str) -> str:
@@ -25,43 +32,49 @@ def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
-def pyproject_pins() -> dict[str, str]:
+def exact_pins(lines: list[str], where: str) -> dict[str, str]:
+    """Map normalised name -> version for requirement strings that must all be `name==version`."""
     pins = {}
-    for line in pyproject()["project"]["dependencies"]:
+    for line in lines:
         req = Requirement(line)
-        (spec,) = req.specifier
-        assert spec.operator == "==", f"{line}: pin exactly with =="
-        pins[norm(req.name)] = spec.version
+        specs = list(req.specifier)
+        assert len(specs) == 1 and specs[0].operator == "==", f"{where}: {line!r}: pin exactly with =="
+        assert not req.extras and req.marker is None and req.url is None, f"{where}: {line!r}: plain pin"
+        name = norm(req.name)
+        assert name not in pins, f"{where}: {name} listed twice"
+        pins[name] = specs[0].version
     return pins
 
 
-def conda_pins(path: Path) -> tuple[dict[str, str], str]:
-    pins, python = {}, ""
-    in_deps = False
-    for raw in path.read_text().splitlines():
-        line = raw.split("#", 1)[0].rstrip()
-        if not line:
-            continue
-        if not line.startswith(" "):
-            in_deps = line.startswith("dependencies:")
-            continue
-        m = re.fullmatch(r"\s+-\s+([A-Za-z0-9_.\-]+)\s*(?:=\s*([^\s=]+))?", line)
-        if in_deps and m:
-            name, version = norm(m.group(1)), m.group(2)
-            if name == "python":
-                python = version or ""
-            elif name not in IGNORED:
-                assert version, f"{path.name}: {name} is not pinned"
-                pins[name] = version
-    return pins, python
+def pyproject_pins() -> dict[str, str]:
+    return exact_pins(pyproject()["project"]["dependencies"], "pyproject.toml")
 
 
-@pytest.mark.parametrize("path", ["environment.yml", "binder/environment.yml"])
-def test_conda_files_match_pyproject(path):
-    pins, python = conda_pins(ROOT / path)
-    assert pins == pyproject_pins(), f"{path} and pyproject.toml disagree"
-    assert python == "3.11"
-    assert "conda-forge" in (ROOT / path).read_text()
+def requirement_lines(path: Path) -> list[str]:
+    lines = [raw.split("#", 1)[0].strip() for raw in path.read_text().splitlines()]
+    return [line for line in lines if line]
+
+
+def test_binder_requirements_are_the_pyproject_pins():
+    lines = requirement_lines(ROOT / "binder" / "requirements.txt")
+    assert not [x for x in lines if x.startswith("-")], "no pip options in binder/requirements.txt"
+    assert exact_pins(lines, "binder/requirements.txt") == pyproject_pins()
+
+
+def test_binder_python_and_build_pack():
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    present = [name for name in BINDER_OVERRIDES if (ROOT / "binder" / name).exists()]
+    assert not present, f"binder/{present} would replace requirements.txt + runtime.txt"
+
+
+def test_conda_environment_is_python_pip_and_the_pyproject_pins():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert sorted(conda) == ["pip", "python=3.11"], f"conda installs only python and pip: {conda}"
+    assert len(pip_sections) == 1, "one pip: section"
+    assert exact_pins(pip_sections[0], "environment.yml pip:") == pyproject_pins()
 
 
 def test_pyproject_python_and_test_extra():

@@ -31,12 +31,12 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) notebooks/00-overview.ipynb
 
 test: $(STAMP)
-	env -u MPLBACKEND $(BIN)/python -m pytest
+	$(BIN)/python -m pytest
 
 execute: $(STAMP)
 	@for nb in $(NB); do \
 	  echo "executing $$nb"; \
-	  env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
 	  $(BIN)/python tests/clean_notebook.py "$$nb" || exit 1; \
 	done

@@ -36,8 +36,7 @@ test: $(STAMP)
 execute: $(STAMP)
 	@for nb in $(NB); do \
 	  echo "executing $$nb"; \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; \
+	  $(BIN)/python tests/execute_notebook.py "$$nb" || exit 1; \
 	  $(BIN)/python tests/clean_notebook.py "$$nb" || exit 1; \
 	done
 

@@ -77,8 +77,8 @@ def measure(path: Path, cpu: int) -> dict:
 
 def run_child(path: Path, cpu: int) -> dict:
     """Parent side: one child process per notebook, so no kernel or cache is shared."""
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(path), "--cpu", str(cpu)],
-                          capture_output=True, text=True, cwd=path.parent)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(path), "--cpu", str(cpu)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=path.parent)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         return {"error": " | ".join(tail) or f"exit status {proc.returncode}"}

@@ -2,9 +2,10 @@
 
 A widget notebook is one with a live-widget cell (tagged ``nbval-ignore-output``):
 06, 07, 09 and the explorer app.  Each run is what ``make execute`` does, a fresh
-kernel under ``jupyter nbconvert --to notebook --execute``, pinned to one CPU (the
-equivalent of ``taskset -c 1``), writing into a temporary folder so the committed
-notebook is untouched.  A run that has not finished after GUARD seconds is killed and
+kernel under tests/execute_notebook.py, pinned to one CPU (the equivalent of
+``taskset -c 1``), writing into a temporary folder so the committed notebook is
+untouched.  ``--nbconvert`` runs plain ``jupyter nbconvert --to notebook --execute``
+instead, for comparison: that is the client that stalls after ``interact`` cells.  A run that has not finished after GUARD seconds is killed and
 reported as stalled.
 
 Printed per notebook: every run's wall time, the median, and max/median.
@@ -30,6 +31,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER = str(Path(sys.executable).with_name("jupyter"))
+EXECUTE = ROOT / "tests" / "execute_notebook.py"  # what `make execute` runs
 GUARD = 300.0  # seconds; a normal run takes well under a minute even on a loaded core
 TARGET = 2.0
 
@@ -50,11 +52,14 @@ def widget_notebooks() -> list[Path]:
     return found
 
 
-def execute_once(path: Path, cpu: int, outdir: str) -> tuple[float, str]:
+def execute_once(path: Path, cpu: int, outdir: str, nbconvert: bool) -> tuple[float, str]:
     """One `make execute`-style run; returns (seconds, "ok" | "failed ..." | "stalled")."""
-    cmd = [JUPYTER, "nbconvert", "--to", "notebook", "--execute", "--output-dir", outdir,
-           "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=1200",
-           str(path)]
+    if nbconvert:
+        cmd = [JUPYTER, "nbconvert", "--to", "notebook", "--execute", "--output-dir", outdir,
+               "--ExecutePreprocessor.kernel_name=python3",
+               "--ExecutePreprocessor.timeout=1200", str(path)]
+    else:
+        cmd = [sys.executable, str(EXECUTE), "--output-dir", outdir, str(path)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, cwd=path.parent,
@@ -76,6 +81,8 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", help="default: every widget notebook")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--cpu", type=int, default=None, help="CPU to pin to (default 1)")
+    parser.add_argument("--nbconvert", action="store_true",
+                        help="run plain jupyter nbconvert --execute instead of make's executor")
     args = parser.parse_args()
     if args.runs < 2:
         parser.error(f"--runs must be at least 2, got {args.runs}")
@@ -87,10 +94,11 @@ def main() -> int:
     bad = 0
     with tempfile.TemporaryDirectory() as outdir:
         for path in paths:
-            print(f"== {path.name}: {args.runs} consecutive runs on CPU {cpu}", flush=True)
+            how = "jupyter nbconvert --execute" if args.nbconvert else "make execute's executor"
+            print(f"== {path.name}: {args.runs} consecutive runs on CPU {cpu} ({how})", flush=True)
             times, problems = [], 0
             for i in range(1, args.runs + 1):
-                seconds, status = execute_once(path, cpu, outdir)
+                seconds, status = execute_once(path, cpu, outdir, args.nbconvert)
                 times.append(seconds)
                 problems += status != "ok"
                 print(f"  run {i:2d}: {seconds:6.1f} s  {status}", flush=True)

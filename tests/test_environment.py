@@ -122,3 +122,33 @@ def test_no_sys_path_edits():
     offenders = [p for p in list(ROOT.glob("notebooks/*.ipynb")) + list(ROOT.glob("utils/**/*.py"))
                  if "sys.path" in p.read_text()]
     assert not offenders, f"sys.path edits in {offenders}; notebooks must `import mcgrad`"
+
+
+def test_make_execute_never_writes_to_the_shell_socket_from_output_widgets():
+    """tests/execute_notebook.py: the Output-widget imitation captures but sends nothing."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("execute_notebook",
+                                                  ROOT / "tests" / "execute_notebook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    class NoShell:
+        def send(self, msg):
+            raise AssertionError("the executor wrote to the shell socket during a cell")
+
+    class Client:
+        shell_channel = NoShell()
+
+    class Executor:
+        widget_state = {"c1": {}}
+
+    widget = module.CaptureOnlyOutputWidget("c1", {"outputs": []}, Client(), Executor())
+    msg = {"header": {"msg_type": "stream"}, "parent_header": {"msg_id": "m"},
+           "msg_type": "stream", "content": {"name": "stdout", "text": "tau = 0.1\n"}}
+    widget.output([], msg, None, 0)
+    widget.clear_output([], {"parent_header": {}, "content": {"wait": False}}, 0)
+    widget.output([], msg, None, 0)
+    assert [o["text"] for o in widget.outputs] == ["tau = 0.1\n"]
+    assert "--output-dir" in (ROOT / "tests" / "execute_notebook.py").read_text()
+    assert "tests/execute_notebook.py" in (ROOT / "Makefile").read_text()

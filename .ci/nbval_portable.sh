@@ -5,7 +5,8 @@
 #   NPY_DISABLE_CPU_FEATURES=...    every SIMD target numpy dispatches to at run time on
 #                                    top of its compiled baseline, so only baseline code runs
 # The list is computed here from numpy itself (numpy refuses to disable a baseline
-# feature and ignores targets this CPU lacks).  Usage: .ci/nbval_portable.sh [pytest args]
+# feature and ignores targets this CPU lacks).
+# Usage: .ci/nbval_portable.sh [NOTEBOOK ...]   (default: every notebook)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -23,7 +24,9 @@ assert not active, f"NPY_DISABLE_CPU_FEATURES did not disable {active}"
 PY
 
 set +e
-$PY -m pytest notebooks "$@" 2>&1 | tee .ci-portable.log
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then targets=(notebooks); fi
+$PY -m pytest "${targets[@]}" 2>&1 | tee .ci-portable.log
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then

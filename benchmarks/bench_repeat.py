@@ -8,7 +8,9 @@ untouched.  ``--nbconvert`` runs plain ``jupyter nbconvert --to notebook --execu
 instead, for comparison: that is the client that stalls after ``interact`` cells.  A run that has not finished after GUARD seconds is killed and
 reported as stalled.
 
-Printed per notebook: every run's wall time, the median, and max/median.
+Printed per notebook: every run's wall time (and the CPU time of the executor and its
+kernel, so that a run slowed by other load on the core, same CPU time, can be told
+from one that waited for a message), the median, and max/median.
 Target: max/median <= 2 and no failed or stalled run; otherwise the exit status is 1.
 
 Usage: python benchmarks/bench_repeat.py [NOTEBOOK ...] [--runs 20] [--cpu N]
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -52,15 +55,20 @@ def widget_notebooks() -> list[Path]:
     return found
 
 
-def execute_once(path: Path, cpu: int, outdir: str, nbconvert: bool) -> tuple[float, str]:
-    """One `make execute`-style run; returns (seconds, "ok" | "failed ..." | "stalled")."""
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def execute_once(path: Path, cpu: int, outdir: str, nbconvert: bool) -> tuple[float, float, str]:
+    """One `make execute`-style run: (wall s, CPU s, "ok" | "failed ..." | "stalled")."""
     if nbconvert:
         cmd = [JUPYTER, "nbconvert", "--to", "notebook", "--execute", "--output-dir", outdir,
                "--ExecutePreprocessor.kernel_name=python3",
                "--ExecutePreprocessor.timeout=1200", str(path)]
     else:
         cmd = [sys.executable, str(EXECUTE), "--output-dir", outdir, str(path)]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, cwd=path.parent,
                             preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
@@ -69,11 +77,11 @@ def execute_once(path: Path, cpu: int, outdir: str, nbconvert: bool) -> tuple[fl
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # the client and the kernel it started
         proc.communicate()
-        return time.perf_counter() - start, "stalled"
-    seconds = time.perf_counter() - start
+        return time.perf_counter() - start, children_cpu() - cpu_start, "stalled"
+    seconds, cpu_seconds = time.perf_counter() - start, children_cpu() - cpu_start
     if proc.returncode != 0:
-        return seconds, "failed: " + (err.strip().splitlines() or ["?"])[-1][:120]
-    return seconds, "ok"
+        return seconds, cpu_seconds, "failed: " + (err.strip().splitlines() or ["?"])[-1][:120]
+    return seconds, cpu_seconds, "ok"
 
 
 def main() -> int:
@@ -98,10 +106,10 @@ def main() -> int:
             print(f"== {path.name}: {args.runs} consecutive runs on CPU {cpu} ({how})", flush=True)
             times, problems = [], 0
             for i in range(1, args.runs + 1):
-                seconds, status = execute_once(path, cpu, outdir, args.nbconvert)
+                seconds, cpu_s, status = execute_once(path, cpu, outdir, args.nbconvert)
                 times.append(seconds)
                 problems += status != "ok"
-                print(f"  run {i:2d}: {seconds:6.1f} s  {status}", flush=True)
+                print(f"  run {i:2d}: {seconds:6.1f} s  (CPU {cpu_s:5.1f} s)  {status}", flush=True)
             median = statistics.median(times)
             ratio = max(times) / median
             verdict = "ok" if ratio <= TARGET and not problems else "NOT OK"

@@ -71,9 +71,17 @@ def variance(name: str, D: int, theta: float = 2.0, sigma: float = 1.0) -> float
     _checks.choice("name", name, NAMES)
     D = _checks.integer("D", D, minimum=1, maximum=10**6)
     theta, sigma = _params(theta, sigma)
+    return float(_numeric(name)(D, theta, sigma))
+
+
+@lru_cache(maxsize=None)
+def _numeric(name: str):
+    import sympy as sp
+
     expr = symbolic_variances()[name]
-    values = {"D": D, "theta": theta, "sigma": sigma}
-    return float(expr.subs({s: values[s.name] for s in expr.free_symbols}))
+    symbols = {s.name: s for s in expr.free_symbols}
+    args = [symbols.get(n, sp.Symbol(n)) for n in ("D", "theta", "sigma")]
+    return sp.lambdify(args, expr, "math")
 
 
 def _params(theta: object, sigma: object) -> tuple[float, float]:
@@ -115,6 +123,4 @@ def variance_baseline(D: int, theta: float = 2.0, sigma: float = 1.0) -> float:
     """The optimal constant baseline b* = E[f eps_1^2] at dimension ``D`` (5 D + 2 at theta = 2)."""
     D = _checks.integer("D", D, minimum=1, maximum=10**6)
     theta, sigma = _params(theta, sigma)
-    expr = symbolic_variances()["b_star"]
-    values = {"D": D, "theta": theta, "sigma": sigma}
-    return float(expr.subs({s: values[s.name] for s in expr.free_symbols}))
+    return float(_numeric("b_star")(D, theta, sigma))

@@ -105,6 +105,15 @@ def terms(name: str, eps: np.ndarray, theta: float = 2.0, sigma: float = 1.0) ->
         raise ValueError(f"eps must have shape (n, D + 1) with D >= 1, got {eps.shape}")
     if eps.size > MAX_ENTRIES:
         raise ValueError(f"eps has {eps.size:,} entries, more than {MAX_ENTRIES:,}; use fewer draws")
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = _terms(name, eps, theta, sigma)
+    if not np.isfinite(out).all():
+        raise ValueError(f"the terms overflow float64 for theta={theta!r}, sigma={sigma!r} "
+                         "and this eps; use smaller values")
+    return out
+
+
+def _terms(name: str, eps: np.ndarray, theta: float, sigma: float) -> np.ndarray:
     D = eps.shape[1] - 1
     x = theta + sigma * eps[:, :D]
     if name == "reparameterization":

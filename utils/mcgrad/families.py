@@ -88,6 +88,8 @@ def gaussian_expectation(expr, eps=None):
             raise ValueError(f"exponent {arg} is not quadratic in {eps}")
         a2, a1, a0 = (poly.coeff_monomial(eps**j) for j in (2, 1, 0))
         p = 1 - 2 * a2  # eq. (G); positive for every cost family here
+        if p.is_number and not p > 0:
+            raise ValueError(f"the expectation of exp({arg}) under N(0, 1) diverges")
         moment = sum(sp.binomial(n, j) * (a1 / p)**(n - j) * p**sp.Rational(-j, 2)
                      * sp.factorial2(j - 1) for j in range(0, n + 1, 2))
         out += rest * sp.exp(a0 + a1**2 / (2 * p)) / sp.sqrt(p) * moment
@@ -138,8 +140,18 @@ def _ks(k: object) -> np.ndarray:
     return arr
 
 
+def exact_gradient(objective: objectives.Objective, theta: float, sigma: float = 1.0, *,
+                   wrt: str = "theta") -> float:
+    """dJ/dtheta or dJ/dsigma of ``objective`` (what every estimator's terms average to)."""
+    _checks.objective("objective", objective)
+    _checks.choice("wrt", wrt, estimators.WRT)
+    if wrt == "theta":
+        return objective.gradient(theta, sigma)
+    return objective.gradient_sigma(theta, sigma)
+
+
 def _target(f: objectives.Objective, theta: float, sigma: float, wrt: str) -> float:
-    return f.gradient(theta, sigma) if wrt == "theta" else f.gradient_sigma(theta, sigma)
+    return exact_gradient(f, theta, sigma, wrt=wrt)
 
 
 def variance(name: str, family: str, k: object, theta: float = 1.0, sigma: float = 1.0,
@@ -279,7 +291,9 @@ def crossing(family: str, theta: float = 1.0, sigma: float = 1.0, *, lo: float =
     if g_lo * g_hi > 0:
         raise ValueError(f"V_RP - V_SF has the same sign at k = {lo:g} and k = {hi:g}: "
                          "no crossing in between")
-    while hi - lo > tol:
+    for _ in range(200):  # bisection halves the bracket; 200 steps exhaust float64
+        if hi - lo <= tol:
+            break
         mid = 0.5 * (lo + hi)
         if gap(mid) * g_lo > 0:
             lo, g_lo = mid, gap(mid)

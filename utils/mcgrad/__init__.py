@@ -19,6 +19,9 @@ quadrature    quadrature rules for integrands with jumps or sharp transitions (0
 relaxations   the sigmoid-smoothed step and exact moments by quadrature (09)
 discrete      a Bernoulli variable: score function and binary concrete relaxation (09)
 policies      the tanh-squashed Gaussian policy and its stable log-density (10)
+families      exact variances of three estimators for three cost families (11)
+dimension     how the estimators' variances grow with the dimension D (11)
+family_explorer  sliders over k and the cost family (11)
 plotting      the shared figure style, ``decorate()`` and estimator colours
 exercises     answer checkers used by the notebooks' exercises (one module per notebook)
 stats         standard errors of a Monte Carlo mean and of a sample variance (03)
@@ -27,8 +30,11 @@ stats         standard errors of a Monte Carlo mean and of a sample variance (03
 from mcgrad import (
     baselines,
     discrete,
+    dimension,
     estimators,
     exercises,
+    families,
+    family_explorer,
     stats,
     experiment,
     moments,
@@ -44,8 +50,11 @@ from mcgrad import (
 __all__ = [
     "baselines",
     "discrete",
+    "dimension",
     "estimators",
     "exercises",
+    "families",
+    "family_explorer",
     "stats",
     "experiment",
     "moments",

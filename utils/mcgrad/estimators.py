@@ -82,3 +82,53 @@ def get(name: str):
     """Return the estimator function called ``name`` (one of ``ESTIMATORS``)."""
     _checks.choice("estimator name", name, ESTIMATORS)
     return {"score_function": score_function, "reparameterization": reparameterization}[name]
+
+
+MV_NOISE = 3  # standard normals per measure-valued term (the trailing axis of eps)
+
+
+def measure_valued(objective: Objective, theta: float, sigma: float,
+                   eps: np.ndarray, *, wrt: str = "theta") -> np.ndarray:
+    """Measure-valued (weak-derivative) terms from standard-normal noise (notebook 11).
+
+    ``eps`` has shape ``(..., 3)``: three independent standard normals per term; the result
+    has shape ``eps.shape[:-1]``.  It needs two evaluations of f and no derivative.
+
+    d/dtheta: the derivative of the density is c (Rayleigh(+) - Rayleigh(-)), c = 1/(sigma
+    sqrt(2 pi)), coupled with one W on both sides::
+
+        W = ||(eps_1, eps_2)||  (Rayleigh, density w exp(-w^2/2)),
+        term = (f(theta + sigma W) - f(theta - sigma W)) / (sigma sqrt(2 pi))
+
+    d/dsigma: the derivative is (double-sided Maxwell - Gaussian) / sigma, coupled by
+    sharing eps_1: the Maxwell point M = sign(eps_1) ||(eps_1, eps_2, eps_3)|| (density
+    m^2 phi(m)) and the Gaussian point eps_1 = U M with U = |eps_1| / ||eps|| uniform on
+    (0, 1) and independent of M::
+
+        term = (f(theta + sigma M) - f(theta + sigma eps_1)) / sigma
+
+    ``eps_3`` is unused for ``wrt="theta"``, so one array of draws serves both.  Not part of
+    ``ESTIMATORS`` (the two-estimator list behind notebooks 05 and 06).
+    """
+    theta, sigma, eps = _check(objective, theta, sigma, eps, wrt)
+    if eps.ndim < 1 or eps.shape[-1] != MV_NOISE:
+        raise ValueError(f"eps must have a trailing axis of length {MV_NOISE} (three standard "
+                         f"normals per term, e.g. rng.standard_normal((n, 3))), got shape "
+                         f"{eps.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        if wrt == "theta":
+            w = np.hypot(eps[..., 0], eps[..., 1])
+            plus, minus = theta + sigma * w, theta - sigma * w
+            scale = 1.0 / (sigma * np.sqrt(2 * np.pi))
+        else:
+            m = np.copysign(np.sqrt(np.sum(eps * eps, axis=-1)), eps[..., 0])
+            plus, minus = theta + sigma * m, theta + sigma * eps[..., 0]
+            scale = 1.0 / sigma
+        if not (np.isfinite(plus).all() and np.isfinite(minus).all()):
+            raise ValueError(f"theta + sigma * noise overflows float64 for theta={theta!r}, "
+                             f"sigma={sigma!r}; use smaller values")
+        terms = scale * (objective.value(plus) - objective.value(minus))
+    if not np.isfinite(terms).all():
+        raise ValueError(f"the terms overflow float64 for {objective.name} at theta={theta!r}, "
+                         f"sigma={sigma!r}; use smaller values")
+    return terms

@@ -222,3 +222,133 @@ class Step(Objective):
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
         return sp.Heaviside(x, 0)
+
+
+# The cost families of notebook 11: (x - k)^2 (ShiftedSquare above), exp(-k x^2), cos(kx).
+
+K_LIMIT = 1e4  # |k| allowed for GaussianBump and Cosine
+PARAM_LIMIT = 1e6  # |theta| and sigma allowed for their closed forms
+
+
+def _family_params(theta: object, sigma: object) -> tuple[float, float]:
+    theta, sigma = _params(theta, sigma)
+    if abs(theta) > PARAM_LIMIT:
+        raise ValueError(f"theta must be within [-{PARAM_LIMIT:g}, {PARAM_LIMIT:g}] for this "
+                         f"objective's closed forms, got {theta!r}")
+    if sigma > PARAM_LIMIT:
+        raise ValueError(f"sigma must be <= {PARAM_LIMIT:g} for this objective's closed forms, "
+                         f"got {sigma!r}")
+    return theta, sigma
+
+
+def _family_k(k: object, minimum: float) -> float:
+    k = _checks.real_scalar("k", k)
+    if not minimum <= k <= K_LIMIT:
+        raise ValueError(f"k must be within [{minimum:g}, {K_LIMIT:g}], got {k!r}")
+    return k
+
+
+class GaussianBump(Objective):
+    """f(x) = exp(-k x^2), k >= 0: a bump of width 1/sqrt(k) (notebook 11).
+
+    With a = 1 + 2 k sigma^2:  E[f] = a^(-1/2) exp(-k theta^2 / a),
+    dE/dtheta = -2 k theta / a * E[f],
+    dE/dsigma = (4 k^2 theta^2 sigma / a^2 - 2 k sigma / a) * E[f].
+    Allowed: 0 <= k <= 1e4, |theta| <= 1e6, 0 < sigma <= 1e6.
+    """
+
+    def __init__(self, k: float = 1.0) -> None:
+        self.k = _family_k(k, 0.0)
+        self.name = f"exp(-{self.k:g} x^2)"
+        self.latex = rf"e^{{-{self.k:g} x^2}}"
+
+    def value(self, x: object) -> np.ndarray:
+        x = _as_float_array(x)
+        with np.errstate(over="ignore"):
+            return np.exp(-self.k * np.square(x))  # underflows to 0 for huge |x|
+
+    def derivative(self, x: object) -> np.ndarray:
+        x = _as_float_array(x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            fx = np.exp(-self.k * np.square(x))
+            out = -2 * self.k * x * fx
+        return np.where(fx == 0, 0.0, out).astype(fx.dtype)
+
+    def _moments(self, theta: object, sigma: object) -> tuple[float, float, float]:
+        theta, sigma = _family_params(theta, sigma)
+        a = 1 + 2 * self.k * sigma * sigma
+        return theta, sigma, a
+
+    def expectation(self, theta: float, sigma: float = 1.0) -> float:
+        theta, sigma, a = self._moments(theta, sigma)
+        return math.exp(-self.k * theta * theta / a) / math.sqrt(a)
+
+    def gradient(self, theta: float, sigma: float = 1.0) -> float:
+        theta, sigma, a = self._moments(theta, sigma)
+        return -2 * self.k * theta / a * self.expectation(theta, sigma)
+
+    def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
+        theta, sigma, a = self._moments(theta, sigma)
+        k = self.k
+        return (4 * k * k * theta * theta * sigma / (a * a) - 2 * k * sigma / a) * \
+            self.expectation(theta, sigma)
+
+    def symbolic(self, x: sp.Symbol) -> sp.Expr:
+        return sp.exp(-sp.nsimplify(self.k) * x**2)
+
+    def __repr__(self) -> str:
+        return f"GaussianBump(k={self.k!r})"
+
+
+class Cosine(Objective):
+    """f(x) = cos(k x), the review's oscillating cost (notebook 11).
+
+    E[f] = cos(k theta) exp(-k^2 sigma^2 / 2),
+    dE/dtheta = -k sin(k theta) exp(-k^2 sigma^2 / 2),
+    dE/dsigma = -k^2 sigma cos(k theta) exp(-k^2 sigma^2 / 2).
+    Allowed: |k| <= 1e4, |theta| <= 1e6, 0 < sigma <= 1e6; ``value`` rejects x with
+    |k x| beyond the float range.
+    """
+
+    def __init__(self, k: float = 1.0) -> None:
+        self.k = _family_k(k, -K_LIMIT)
+        self.name = f"cos({self.k:g} x)"
+        self.latex = rf"\cos({self.k:g} x)"
+
+    def _phase(self, x: object) -> np.ndarray:
+        x = _as_float_array(x)
+        with np.errstate(over="ignore"):
+            phase = self.k * x
+        if not np.isfinite(phase).all():
+            raise ValueError(f"x must be finite with |k x| < 1e308 (k = {self.k:g}); "
+                             "got values outside that range")
+        return phase
+
+    def value(self, x: object) -> np.ndarray:
+        return np.cos(self._phase(x))
+
+    def derivative(self, x: object) -> np.ndarray:
+        return -self.k * np.sin(self._phase(x))
+
+    def _damping(self, theta: object, sigma: object) -> tuple[float, float, float]:
+        theta, sigma = _family_params(theta, sigma)
+        ks = self.k * sigma
+        return theta, sigma, math.exp(-0.5 * ks * ks)
+
+    def expectation(self, theta: float, sigma: float = 1.0) -> float:
+        theta, sigma, d = self._damping(theta, sigma)
+        return math.cos(self.k * theta) * d
+
+    def gradient(self, theta: float, sigma: float = 1.0) -> float:
+        theta, sigma, d = self._damping(theta, sigma)
+        return -self.k * math.sin(self.k * theta) * d
+
+    def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
+        theta, sigma, d = self._damping(theta, sigma)
+        return -self.k * self.k * sigma * math.cos(self.k * theta) * d
+
+    def symbolic(self, x: sp.Symbol) -> sp.Expr:
+        return sp.cos(sp.nsimplify(self.k) * x)
+
+    def __repr__(self) -> str:
+        return f"Cosine(k={self.k!r})"

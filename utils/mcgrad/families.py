@@ -1,0 +1,321 @@
+"""Exact per-sample variances of three estimators for three cost families (notebook 11).
+
+Costs, x = theta + sigma * eps ~ N(theta, sigma^2):  ``"square"`` (x - k)^2,
+``"bump"`` exp(-k x^2), ``"cosine"`` cos(k x)  (:func:`cost` builds the objective).
+Estimators: ``"score_function"``, ``"reparameterization"`` and ``"measure_valued"``
+(:mod:`mcgrad.estimators`); gradients with respect to ``wrt`` = theta or sigma.
+
+* Score function and pathwise: closed forms.  Every term is a polynomial in eps times
+  exp(a eps^2 + b eps + c) (cos is written with complex exponentials), and for p = 1 - 2a > 0
+
+      E[eps^n e^(a eps^2 + b eps + c)] = e^(c + b^2/(2p)) / sqrt(p) * E[Y^n],
+      Y ~ N(b/p, 1/p),                                                    (G)
+
+  which :func:`gaussian_expectation` applies term by term in SymPy.
+* Measure-valued: one-dimensional quadrature (composite Gauss-Legendre, panels scaled with
+  k sigma, accurate to about 1e-10 for |k| sigma <= 20), with V = E[t^2] - (dJ)^2 and
+      theta: E[t^2] = c^2 int_0^inf w e^(-w^2/2) (f(theta+sigma w) - f(theta-sigma w))^2 dw,
+      sigma: E[t^2] = (E_M[f(theta+sigma M)^2] + E[f(x)^2] - 2 C) / sigma^2,
+             C = E_M[f(theta + sigma M) A(M)],  A(m) = int_0^1 f(theta + sigma u m) du,
+  for the coupling of :func:`mcgrad.estimators.measure_valued` (eps_1 = U M).
+  :func:`quadrature_moments` computes mean, variance and fourth central moment of any of
+  the three estimators' terms directly from the estimators (two-dimensional for sigma).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from mcgrad import _checks, estimators, objectives
+from mcgrad.quadrature import composite_legendre
+
+FAMILIES = ("square", "bump", "cosine")
+NAMES = ("score_function", "reparameterization", "measure_valued")
+SCALE_LIMIT = 20.0  # largest |k| sigma for the measure-valued quadrature
+_REACH = 12.0  # |eps| <= 12: the normal mass beyond is below 1e-32
+
+
+def cost(family: str, k: float) -> objectives.Objective:
+    """The objective of ``family`` ("square", "bump", "cosine") with constant ``k``."""
+    _checks.choice("family", family, FAMILIES)
+    k = _checks.real_scalar("k", k)
+    if abs(k) > objectives.K_LIMIT:
+        raise ValueError(f"k must be within [-{objectives.K_LIMIT:g}, {objectives.K_LIMIT:g}], "
+                         f"got {k!r}")
+    return {"square": objectives.ShiftedSquare, "bump": objectives.GaussianBump,
+            "cosine": objectives.Cosine}[family](k)
+
+
+def _symbols():
+    import sympy as sp
+
+    return (sp.Symbol("theta", real=True), sp.Symbol("sigma", positive=True),
+            sp.Symbol("k", real=True), sp.Symbol("epsilon", real=True))
+
+
+def gaussian_expectation(expr, eps=None):
+    """E over eps ~ N(0, 1) of a SymPy expression: sums of eps^n exp(quadratic), eq. (G).
+
+    ``eps`` defaults to the symbol ``epsilon`` (real).  Trigonometric factors are rewritten
+    as complex exponentials; apply ``sympy.expand_complex`` for a real form.
+    """
+    import sympy as sp
+
+    eps = _symbols()[3] if eps is None else eps
+    if not isinstance(expr, sp.Basic):
+        raise TypeError(f"expr must be a SymPy expression, got {type(expr).__name__}")
+    out = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(sp.powsimp(sp.expand(expr.rewrite(sp.exp))))):
+        arg, n, rest = sp.Integer(0), 0, sp.Integer(1)
+        for fac in sp.Mul.make_args(term):
+            base, power = fac.as_base_exp()
+            if isinstance(fac, sp.exp):
+                arg += fac.args[0]
+            elif base == sp.E:
+                arg += power
+            elif base == eps and power.is_Integer and power >= 0:
+                n += int(power)
+            elif fac.has(eps):
+                raise ValueError(f"expr must be polynomials in {eps} times exponentials of "
+                                 f"quadratics, got the factor {fac}")
+            else:
+                rest *= fac
+        poly = sp.Poly(sp.expand(arg), eps)
+        if poly.degree() > 2:
+            raise ValueError(f"exponent {arg} is not quadratic in {eps}")
+        a2, a1, a0 = (poly.coeff_monomial(eps**j) for j in (2, 1, 0))
+        p = 1 - 2 * a2  # eq. (G); positive for every cost family here
+        if p.is_number and not p > 0:
+            raise ValueError(f"the expectation of exp({arg}) under N(0, 1) diverges")
+        moment = sum(sp.binomial(n, j) * (a1 / p)**(n - j) * p**sp.Rational(-j, 2)
+                     * sp.factorial2(j - 1) for j in range(0, n + 1, 2))
+        out += rest * sp.exp(a0 + a1**2 / (2 * p)) / sp.sqrt(p) * moment
+    return out
+
+
+def symbolic_term(name: str, family: str, wrt: str = "theta"):
+    """The per-sample term of the score function or pathwise estimator, in (theta, sigma, k, eps)."""
+    _checks.choice("name", name, NAMES[:2])
+    _checks.choice("family", family, FAMILIES)
+    _checks.choice("wrt", wrt, estimators.WRT)
+    theta, sigma, k, eps = _symbols()
+    x = theta + sigma * eps
+    import sympy as sp
+
+    f = {"square": (x - k)**2, "bump": sp.exp(-k * x**2), "cosine": sp.cos(k * x)}[family]
+    if name == "score_function":
+        return f * (eps if wrt == "theta" else eps**2 - 1) / sigma
+    return sp.diff(f, eps) / sigma * (1 if wrt == "theta" else eps)  # f'(x) dx/d(wrt)
+
+
+@lru_cache(maxsize=None)
+def symbolic_moments(name: str, family: str, wrt: str = "theta"):
+    """(E[t], E[t^2]) of ``symbolic_term`` as SymPy expressions in (theta, sigma, k), eq. (G)."""
+    term = symbolic_term(name, family, wrt)
+    return gaussian_expectation(term), gaussian_expectation(term**2)
+
+
+@lru_cache(maxsize=None)
+def _closed_second(name: str, family: str, wrt: str):
+    import sympy as sp
+
+    theta, sigma, k, _ = _symbols()
+    return sp.lambdify((theta, sigma, k), symbolic_moments(name, family, wrt)[1], "numpy")
+
+
+def _ks(k: object) -> np.ndarray:
+    if isinstance(k, (bool, np.bool_)):
+        raise TypeError(f"k must be a real number or a 1-D array of them, got {k!r}")
+    if isinstance(k, np.ndarray):
+        arr = _checks.float_array("k", k.astype(float) if k.dtype.kind in "iu" else k)
+    else:
+        arr = np.array([_checks.real_scalar("k", k)])
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"k must be a number or a non-empty 1-D array, got shape {arr.shape}")
+    if np.abs(arr).max() > objectives.K_LIMIT:
+        raise ValueError(f"k must be within [-{objectives.K_LIMIT:g}, {objectives.K_LIMIT:g}]")
+    return arr
+
+
+def exact_gradient(objective: objectives.Objective, theta: float, sigma: float = 1.0, *,
+                   wrt: str = "theta") -> float:
+    """dJ/dtheta or dJ/dsigma of ``objective`` (what every estimator's terms average to)."""
+    _checks.objective("objective", objective)
+    _checks.choice("wrt", wrt, estimators.WRT)
+    if wrt == "theta":
+        return objective.gradient(theta, sigma)
+    return objective.gradient_sigma(theta, sigma)
+
+
+def _target(f: objectives.Objective, theta: float, sigma: float, wrt: str) -> float:
+    return exact_gradient(f, theta, sigma, wrt=wrt)
+
+
+def variance(name: str, family: str, k: object, theta: float = 1.0, sigma: float = 1.0,
+             *, wrt: str = "theta") -> float | np.ndarray:
+    """Exact per-sample variance V of estimator ``name`` for ``cost(family, k)``.
+
+    ``k`` a number (returns a float) or a 1-D array (returns an array of its shape).
+    Score function and pathwise: the closed form (G); measure-valued: quadrature (module
+    docstring), which needs |k| sigma <= 20.  Introduced in notebook 11.
+    """
+    _checks.choice("name", name, NAMES)
+    _checks.choice("family", family, FAMILIES)
+    _checks.choice("wrt", wrt, estimators.WRT)
+    ks = _ks(k)
+    theta, sigma = objectives._family_params(theta, sigma)
+    if family == "bump" and ks.min() < 0:
+        raise ValueError(f"k must be >= 0 for the bump exp(-k x^2), got {ks.min()!r}")
+    targets = np.array([_target(cost(family, kk), theta, sigma, wrt) for kk in ks])
+    if name == "measure_valued":
+        second = np.array([_mv_second(cost(family, kk), family, theta, sigma, wrt) for kk in ks])
+    else:
+        with np.errstate(all="ignore"):
+            second = np.real(_closed_second(name, family, wrt)(theta, sigma, ks + 0j))
+    var = np.maximum(second - targets**2, 0.0)  # >= 0; only rounding can push it below
+    return float(var[0]) if np.ndim(k) == 0 else var
+
+
+def _scale(f: objectives.Objective, sigma: float) -> float:
+    k = abs(getattr(f, "k", 0.0)) if isinstance(f, (objectives.Cosine,
+                                                    objectives.GaussianBump)) else 0.0
+    s = sigma * (k + 3 * math.sqrt(k))
+    if s > SCALE_LIMIT:
+        raise ValueError(f"sigma * (|k| + 3 sqrt|k|) = {s:.3g} exceeds {SCALE_LIMIT:g}, the range "
+                         "where the measure-valued quadrature is accurate; use smaller k or sigma")
+    return s
+
+
+def _rule(lo: float, hi: float, panels: int) -> tuple[np.ndarray, np.ndarray]:
+    return composite_legendre(np.linspace(lo, hi, panels + 1))
+
+
+def _mv_second(f: objectives.Objective, family: str, theta: float, sigma: float,
+               wrt: str) -> float:
+    s = _scale(f, sigma)
+    panels = 48 + math.ceil(4 * s)
+    if wrt == "theta":  # Rayleigh weight w exp(-w^2/2) on w > 0; c^2 = 1 / (2 pi sigma^2)
+        w, ww = _rule(0.0, _REACH, panels)
+        diff = f.value(theta + sigma * w) - f.value(theta - sigma * w)
+        return float(np.sum(ww * w * np.exp(-0.5 * w * w) * diff**2)) / (2 * math.pi * sigma**2)
+    m, wm = _rule(-_REACH, _REACH, panels)
+    phi = np.exp(-0.5 * m * m) / math.sqrt(2 * math.pi)
+    fm = f.value(theta + sigma * m)
+    maxwell = wm * m * m * phi  # double-sided Maxwell density m^2 phi(m)
+    return float((np.sum(maxwell * fm**2) + np.sum(wm * phi * fm**2)
+                  - 2 * np.sum(maxwell * fm * _inner_mean(f, family, theta, sigma, m)))
+                 / sigma**2)
+
+
+def _inner_mean(f: objectives.Objective, family: str, theta: float, sigma: float,
+                m: np.ndarray) -> np.ndarray:
+    """A(m) = int_0^1 f(theta + sigma u m) du."""
+    b = sigma * m
+    if family == "square":
+        a = theta - f.k
+        return a * a + a * b + b * b / 3
+    if family == "cosine":  # (sin(k(theta + b)) - sin(k theta)) / (k b)
+        return np.cos(f.k * (theta + b / 2)) * np.sinc(f.k * b / (2 * math.pi))
+    u, wu = _rule(0.0, 1.0, 2 + math.ceil(3 * math.sqrt(f.k) * sigma))
+    return f.value(theta + np.outer(b, u)) @ wu
+
+
+def _noise(name: str, wrt: str, nodes: np.ndarray, extra: np.ndarray | None = None):
+    if name != "measure_valued":
+        return nodes
+    if wrt == "theta":  # W = |eps_1| = w
+        return np.stack([nodes, np.zeros_like(nodes), np.zeros_like(nodes)], axis=-1)
+    u = extra  # eps_1 = u m, ||eps|| = |m|, sign(eps_1) = sign(m)
+    return np.stack([u * nodes, np.sqrt(1 - u * u) * np.abs(nodes), np.zeros_like(nodes)],
+                    axis=-1)
+
+
+def quadrature_moments(name: str, objective: objectives.Objective, theta: float,
+                       sigma: float = 1.0, *, wrt: str = "theta") -> tuple[float, float, float]:
+    """Mean, variance and fourth central moment m4 of one estimator's terms, by quadrature.
+
+    Integrates the terms of ``mcgrad.estimators`` itself: over eps ~ N(0, 1) (score function,
+    pathwise), W ~ Rayleigh (measure-valued, theta), or M ~ double-sided Maxwell and
+    U ~ Uniform(0, 1) (measure-valued, sigma).  For smooth objectives with
+    sigma (|k| + 3 sqrt|k|) <= 20.  Introduced in notebook 11.
+    """
+    _checks.choice("name", name, NAMES)
+    _checks.objective("objective", objective)
+    _checks.choice("wrt", wrt, estimators.WRT)
+    theta, sigma = objectives._family_params(theta, sigma)
+    s = _scale(objective, sigma)
+    panels = 48 + math.ceil(4 * s)
+    estimator = getattr(estimators, name)
+    if name != "measure_valued":
+        x, w = _rule(-_REACH, _REACH, panels)
+        w = w * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    elif wrt == "theta":
+        x, w = _rule(0.0, _REACH, panels)
+        w = w * x * np.exp(-0.5 * x * x)
+    else:
+        m, wm = _rule(-_REACH, _REACH, panels)
+        u, wu = _rule(0.0, 1.0, 2 + math.ceil(2 * s))
+        x, w = np.repeat(m, u.size), np.outer(wm * m * m * np.exp(-0.5 * m * m), wu).ravel()
+        w = w / math.sqrt(2 * math.pi)
+        return _moments(estimator(objective, theta, sigma, _noise(name, wrt, x,
+                                                                  np.tile(u, m.size)),
+                                  wrt=wrt), w)
+    return _moments(estimator(objective, theta, sigma, _noise(name, wrt, x), wrt=wrt), w)
+
+
+def _moments(terms: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    mean = float(np.sum(w * terms))
+    c = terms - mean
+    return mean, float(np.sum(w * c * c)), float(np.sum(w * c**4))
+
+
+def crossing(family: str, theta: float = 1.0, sigma: float = 1.0, *, lo: float = 0.1,
+             hi: float = 3.0, wrt: str = "theta", tol: float = 1e-6) -> float:
+    """The k in [lo, hi] where V_RP(k) = V_SF(k), by bisection on the closed forms to ``tol``.
+
+    ``ValueError`` when V_RP - V_SF has the same sign at both ends (no crossing bracketed).
+    """
+    lo, hi = _checks.real_scalar("lo", lo), _checks.real_scalar("hi", hi)
+    tol = _checks.positive_scalar("tol", tol)
+    if not lo < hi:
+        raise ValueError(f"lo must be < hi, got lo={lo!r}, hi={hi!r}")
+
+    def gap(k: float) -> float:
+        return (variance("reparameterization", family, k, theta, sigma, wrt=wrt)
+                - variance("score_function", family, k, theta, sigma, wrt=wrt))
+
+    g_lo, g_hi = gap(lo), gap(hi)
+    if g_lo * g_hi > 0:
+        raise ValueError(f"V_RP - V_SF has the same sign at k = {lo:g} and k = {hi:g}: "
+                         "no crossing in between")
+    for _ in range(200):  # bisection halves the bracket; 200 steps exhaust float64
+        if hi - lo <= tol:
+            break
+        mid = 0.5 * (lo + hi)
+        if gap(mid) * g_lo > 0:
+            lo, g_lo = mid, gap(mid)
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def fisher_information():
+    """(I_theta, I_sigma) = (Var[d/dtheta log p], Var[d/dsigma log p]) for N(theta, sigma^2), SymPy.
+
+    Derived from the log-density with eq. (G): (1/sigma^2, 2/sigma^2).  The score-function
+    variance for a constant f = c is c^2 I_theta (notebook 11).
+    """
+    import sympy as sp
+
+    theta, sigma, _, eps = _symbols()
+    x = sp.Symbol("x", real=True)
+    log_p = -(x - theta)**2 / (2 * sigma**2) - sp.log(sigma) - sp.log(2 * sp.pi) / 2
+    out = []
+    for param in (theta, sigma):
+        score = sp.diff(log_p, param).subs(x, theta + sigma * eps)
+        mean = sp.simplify(gaussian_expectation(score))
+        out.append(sp.simplify(gaussian_expectation(score**2) - mean**2))
+    return tuple(out)

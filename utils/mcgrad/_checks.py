@@ -203,3 +203,17 @@ def abstract(obj: object, method: str) -> NotImplementedError:
     return NotImplementedError(
         f"{cls}.{method} is not defined: {cls} must define {method}() "
         f"(the base class Objective only declares it)")
+
+
+def text(name: str, value: object) -> str:
+    """Return ``value`` if it is a string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r} of type {type(value).__name__}")
+    return value
+
+
+def flag(name: str, value: object) -> bool:
+    """Return ``value`` if it is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

@@ -169,7 +169,7 @@ DEFAULTS: dict[str, dict[str, Callable[[], Any]]] = {
         "eps": lambda: _noise(2, 5, 4),
         "gradient": lambda: optimize.gradient_function(objectives.Square(),
                                                        "score_function", 1.0),
-        "tol": lambda: 0.5,
+        "tol": lambda: 0.5, "k": lambda: 0.5,
     },
     "plotting": {"style": lambda: "notebook", "name": lambda: "score_function"},
     "policies": {

@@ -174,6 +174,10 @@ def control_variate_moments(g: sp.Expr, h: sp.Expr) -> dict[str, sp.Expr]:
         raise ValueError(f"a control variate needs E[h] = 0, got E[h] = {sp.simplify(E(h))}")
     var_g = sp.simplify(E(g**2) - E(g) ** 2)
     cov, var_h = sp.simplify(E(g * h)), sp.simplify(E(h**2))
+    for arg, var in (("g", var_g), ("h", var_h)):
+        if var == 0:
+            raise ValueError(f"{arg} must be random (depend on eps): Var({arg}) = 0, so c* and "
+                             f"rho are undefined; got {arg} = {g if arg == 'g' else h}")
     return {"c": sp.simplify(cov / var_h), "rho2": sp.simplify(cov**2 / (var_g * var_h)),
             "var_g": var_g, "var": sp.simplify(var_g - cov**2 / var_h)}
 

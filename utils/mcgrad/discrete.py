@@ -46,7 +46,10 @@ def _t(t: object) -> float:
 
 def cost(b: np.ndarray, t: float = 0.45) -> np.ndarray:
     """f(b) = (b - t)^2, elementwise, for b in {0, 1} or relaxed b in (0, 1)."""
-    return (_checks.real_array("b", b) - _t(t)) ** 2
+    b = _checks.real_array("b", b)
+    if np.any((b < 0) | (b > 1)):
+        raise ValueError("b must lie in [0, 1] (a Bernoulli value or its relaxation)")
+    return (b - _t(t)) ** 2
 
 
 def exact_objective(p: float, t: float = 0.45) -> float:

@@ -209,7 +209,7 @@ def estimator_moments(estimator_name: str, objective: Objective, theta: float,
     with _checks.quiet():
         try:
             out = np.array([float(mean_fn(theta, sigma)), float(var_fn(theta, sigma))])
-        except OverflowError:
+        except (OverflowError, ZeroDivisionError):  # float overflow or underflow to 0
             out = np.array([np.inf])
     mean, var = _checks.finite(out, "the exact moments", theta=theta, sigma=sigma)
     return float(mean), float(var)

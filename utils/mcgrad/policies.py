@@ -46,7 +46,8 @@ def _params(mu: object, log_sigma: object) -> tuple[float, float]:
 
 
 def _start(start: object) -> tuple[float, float]:
-    if not isinstance(start, (tuple, list, np.ndarray)) or len(start) != 2:
+    if not isinstance(start, (tuple, list, np.ndarray)) or np.ndim(start) != 1 \
+            or len(start) != 2:
         raise TypeError(f"start must be a pair (mu, log_sigma), got {start!r}")
     try:
         return _params(*start)
@@ -60,14 +61,20 @@ def log1m_tanh_sq(u: object) -> np.ndarray:
     Same shape and float dtype as ``u``; equals -2|u| + 2 log 2 to rounding for |u| > 20.
     """
     u = _array("u", u)
-    return 2 * (u.dtype.type(LOG2) - u - np.logaddexp(u.dtype.type(0), -2 * u))
+    with _checks.quiet():
+        out = 2 * (u.dtype.type(LOG2) - u - np.logaddexp(u.dtype.type(0), -2 * u))
+    return _checks.finite(out, "log(1 - tanh(u)^2)", u=u)
 
 
 def naive_log1m_tanh_sq(a: object, jitter: float = 1e-6) -> np.ndarray:
     """The shortcut log(1 - a^2 + jitter) used in many codes; wrong once 1 - a^2 < jitter."""
     a = _array("a", a)
     jitter = _checks.positive_scalar("jitter", jitter)
-    return np.log(1 - a * a + a.dtype.type(jitter))
+    if np.any(np.abs(a) > 1):
+        raise ValueError("a must lie in [-1, 1], the range of a = tanh(u)")
+    with _checks.quiet():
+        out = np.log(1 - a * a + a.dtype.type(jitter))
+    return _checks.finite(out, "log(1 - a^2 + jitter)", a=a, jitter=jitter)
 
 
 def squashed_sample(mu: float, log_sigma: float, eps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -238,7 +245,13 @@ def optimum(*, alpha: float, target: float = 0.6, start: tuple[float, float] = (
     alpha, target = _bandit(alpha, target)
     if alpha <= 0:
         raise ValueError("alpha must be > 0: without an entropy bonus sigma -> 0 and no optimum exists")
+    if not 1e-3 <= alpha <= 1e6:
+        raise ValueError(f"alpha must lie in [0.001, 1e6] for optimum (outside it the ascent "
+                         f"needs too many steps), got {alpha!r}")
     tol = _checks.positive_scalar("tol", tol)
+    if tol < 1e-12:
+        raise ValueError(f"tol must be >= 1e-12: the exact gradient is accurate to about "
+                         f"1e-10, so a smaller tol is never met; got {tol!r}")
     x = np.array(_start(start))
     max_steps = _checks.integer("max_steps", max_steps, minimum=1, maximum=100_000)
     for _ in range(max_steps):

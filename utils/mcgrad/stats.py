@@ -67,7 +67,9 @@ def variance_se(var: object, m4: object, runs: object) -> float | np.ndarray:
     except ValueError:
         raise ValueError(f"var and m4 must have broadcastable shapes, got {v.shape} and {m.shape}"
                          ) from None
-    if (m < v * v * (1 - 1e-12)).any():
+    with _checks.quiet():
+        v2 = _checks.finite(v * v, "var**2", var=var)
+    if (m < v2 * (1 - 1e-12)).any():
         raise ValueError("m4 must be >= var**2 (a fourth central moment is at least the squared "
                          f"variance), got var={var!r}, m4={m4!r}")
     with _checks.quiet():

@@ -155,8 +155,10 @@ def soft_objective(mu: float, log_sigma: float, *, alpha: float, target: float =
     mu, log_sigma = _params(mu, log_sigma)
     alpha, target = _bandit(alpha, target)
     eps, w = quadrature.normal_rule(mu, math.exp(log_sigma), kink=0.0, width=1.0)
-    a, u = squashed_sample(mu, log_sigma, eps)
-    entropy = log_sigma + 0.5 * math.log(2 * math.pi * math.e) + np.sum(w * log1m_tanh_sq(u))
+    with _checks.NamedError(mu=mu, log_sigma=log_sigma):
+        a, u = squashed_sample(mu, log_sigma, eps)
+        log_jacobian = log1m_tanh_sq(u)
+    entropy = log_sigma + 0.5 * math.log(2 * math.pi * math.e) + np.sum(w * log_jacobian)
     with _checks.quiet():
         value = float(np.sum(w * reward(a, target)) + alpha * entropy)
     return float(_checks.finite(value, "J", mu=mu, log_sigma=log_sigma, alpha=alpha))
@@ -181,7 +183,7 @@ def gradient_terms(estimator: str, mu: float, log_sigma: float, eps: np.ndarray,
     a, u = squashed_sample(mu, log_sigma, eps)
     mu, log_sigma = _params(mu, log_sigma)
     sigma = math.exp(log_sigma)
-    with _checks.quiet():
+    with _checks.quiet(), _checks.NamedError(mu=mu, log_sigma=log_sigma, alpha=alpha):
         if estimator == "reparameterization":
             g_u = -2 * (a - target) * np.exp(log1m_tanh_sq(u)) - 2 * alpha * a
             terms = g_u, g_u * sigma * eps + alpha

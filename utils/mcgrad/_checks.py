@@ -96,3 +96,124 @@ def objective(name: str, value: object):
             f"got {type(value).__name__}"
         )
     return value
+
+
+def real_array(name: str, value: object) -> np.ndarray:
+    """Return ``value`` (a real number, list, tuple or array) as a float array.
+
+    Float arrays keep their dtype; ints become float64.  Rejects bools, strings,
+    complex numbers, objects and any NaN or inf entry.
+    """
+    if isinstance(value, (bool, np.bool_, str, bytes)) or callable(value):
+        raise TypeError(f"{name} must be real numbers (a number, list or array), got "
+                        f"{value!r} of type {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be real numbers (a number, list or array), got "
+                        f"{type(value).__name__}") from None
+    if arr.dtype.kind in "iu":
+        arr = arr.astype(np.float64)
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{name} must be real numbers (a number, list or array), got "
+                        f"{type(value).__name__} of dtype {arr.dtype}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must contain only finite values; it contains NaN or inf")
+    return arr
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return f"an array of shape {value.shape} with max |.| {float(np.max(np.abs(value))):.3g}"
+    return repr(value)
+
+
+def finite(result, what: str, **inputs: object):
+    """Return ``result`` if every entry is finite, else a ValueError naming ``inputs``.
+
+    Compute ``result`` under ``np.errstate(all="ignore")`` (see :func:`quiet`); an
+    overflow then surfaces here, as a clear error that names the arguments responsible.
+    """
+    if not np.isfinite(result).all():
+        args = ", ".join(f"{k}={_describe(v)}" for k, v in inputs.items())
+        raise ValueError(f"{what} overflows float64 (is not finite) for {args}; "
+                         f"use arguments of smaller magnitude")
+    return result
+
+
+def quiet():
+    """Context in which numpy overflow is silent, to be followed by :func:`finite`."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+
+
+class NamedError:
+    """Context that adds the caller's arguments to a ValueError raised inside it."""
+
+    def __init__(self, **inputs: object) -> None:
+        self.inputs = inputs
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if kind is not None and issubclass(kind, ValueError) and not isinstance(exc, _Named):
+            args = ", ".join(f"{k}={_describe(v)}" for k, v in self.inputs.items())
+            raise _Named(f"{exc} (with {args})") from None
+        return False
+
+
+class _Named(ValueError):
+    """A ValueError that already names the caller's arguments."""
+
+
+def expression(name: str, value: object):
+    """Return ``value`` if it is a SymPy expression (or a finite real number) without nan/oo."""
+    import sympy as sp
+
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a SymPy expression or symbol, got the bool {value!r}")
+    if isinstance(value, numbers.Real) and not isinstance(value, sp.Basic):
+        real_scalar(name, value)
+        return sp.sympify(value)
+    if not isinstance(value, sp.Basic):
+        raise TypeError(f"{name} must be a SymPy expression or symbol such as "
+                        f"sympy.Symbol('x'), got {type(value).__name__}")
+    if value.has(sp.nan, sp.oo, -sp.oo, sp.zoo):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def estimator(name: str, value: object):
+    """Return ``value`` if it is one of the per-sample estimator functions of mcgrad.estimators."""
+    from mcgrad import estimators
+
+    allowed = {getattr(estimators, n) for n in estimators.ESTIMATORS}
+    extra = getattr(value, "__module__", None) == "mcgrad.estimators" and callable(value) \
+        and getattr(value, "__name__", "") not in ("get",) \
+        and not getattr(value, "__name__", "_").startswith("_")
+    if not any(value is f for f in allowed) and not extra:
+        raise TypeError(f"{name} must be an estimator function of mcgrad.estimators, such as "
+                        f"estimators.score_function, got {value!r}")
+    return value
+
+
+def abstract(obj: object, method: str) -> NotImplementedError:
+    """The error an abstract method of a base class raises, naming the class and method."""
+    cls = type(obj).__name__
+    return NotImplementedError(
+        f"{cls}.{method} is not defined: {cls} must define {method}() "
+        f"(the base class Objective only declares it)")
+
+
+def text(name: str, value: object) -> str:
+    """Return ``value`` if it is a string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r} of type {type(value).__name__}")
+    return value
+
+
+def flag(name: str, value: object) -> bool:
+    """Return ``value`` if it is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 
 from mcgrad import _checks
-from mcgrad.objectives import Objective, _as_float_array, _params
+from mcgrad.objectives import Objective, _as_float_array, _exact, _params, _values
 
 B = sp.Symbol("b", real=True)
 """The baseline as a SymPy symbol."""
@@ -34,15 +34,19 @@ class Monomial(Objective):
     """
 
     def __init__(self, k: int) -> None:
-        self.k = _checks.integer("k", k, minimum=1)
+        self.k = _checks.integer("k", k, minimum=1, maximum=100)
         self.name = self.latex = f"x^{self.k}"
 
     def value(self, x: object) -> np.ndarray:
-        return _as_float_array(x) ** self.k
+        x = _as_float_array(x)
+        with _checks.quiet():
+            return _values(x**self.k, x)
 
     def derivative(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
-        return self.k * x ** (self.k - 1) if self.k > 1 else np.ones_like(x)
+        with _checks.quiet():
+            return _values(self.k * x ** (self.k - 1) if self.k > 1 else np.ones_like(x), x,
+                           "f'(x)")
 
     def _exact(self, theta: float, sigma: float, wrt: str | None) -> float:
         from mcgrad import moments
@@ -50,7 +54,8 @@ class Monomial(Objective):
         expr = moments.gaussian_moment(self.k)
         if wrt is not None:
             expr = sp.diff(expr, moments.THETA if wrt == "theta" else moments.SIGMA)
-        return float(expr.subs({moments.THETA: t, moments.SIGMA: s}))
+        value = expr.subs({moments.THETA: t, moments.SIGMA: s})
+        return _exact(float(value) if value.is_finite else np.inf, t, s)
 
     def expectation(self, theta: float, sigma: float = 1.0) -> float:
         return self._exact(theta, sigma, None)
@@ -62,7 +67,7 @@ class Monomial(Objective):
         return self._exact(theta, sigma, "sigma")
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return x**self.k
+        return _checks.expression("x", x) ** self.k
 
     def __repr__(self) -> str:
         return f"Monomial(k={self.k})"
@@ -79,7 +84,10 @@ def score_function_with_baseline(objective: Objective, theta: float, sigma: floa
     theta, sigma = _params(theta, sigma)
     eps = _checks.float_array("eps", eps)
     b = _checks.real_scalar("b", b)
-    return (objective.value(theta + sigma * eps) - b) * eps / sigma
+    with _checks.quiet(), _checks.NamedError(theta=theta, sigma=sigma, eps=eps, b=b):
+        x = _checks.finite(theta + sigma * eps, "x", theta=theta, sigma=sigma, eps=eps)
+        terms = (objective.value(x) - b) * eps / sigma
+        return _checks.finite(terms, "the terms", theta=theta, sigma=sigma, eps=eps, b=b)
 
 
 def antithetic(objective: Objective, theta: float, sigma: float,
@@ -93,7 +101,11 @@ def antithetic(objective: Objective, theta: float, sigma: float,
     eps = _checks.float_array("eps", eps)
     if not objective.differentiable:
         raise TypeError(f"objective {objective.name} has no derivative f'(x)")
-    return (objective.derivative(theta + sigma * eps) + objective.derivative(theta - sigma * eps)) / 2
+    with _checks.quiet(), _checks.NamedError(theta=theta, sigma=sigma, eps=eps):
+        x = _checks.finite(theta + sigma * eps, "x", theta=theta, sigma=sigma, eps=eps)
+        x2 = _checks.finite(theta - sigma * eps, "x'", theta=theta, sigma=sigma, eps=eps)
+        pair = (objective.derivative(x) + objective.derivative(x2)) / 2
+        return _checks.finite(pair, "the pair means", theta=theta, sigma=sigma, eps=eps)
 
 
 def control_variate(g: np.ndarray, h: np.ndarray, c: float) -> np.ndarray:
@@ -102,7 +114,9 @@ def control_variate(g: np.ndarray, h: np.ndarray, c: float) -> np.ndarray:
     h = _checks.float_array("h", h)
     if g.shape != h.shape:
         raise ValueError(f"g and h must have the same shape, got {g.shape} and {h.shape}")
-    return g - _checks.real_scalar("c", c) * h
+    c = _checks.real_scalar("c", c)
+    with _checks.quiet():
+        return _checks.finite(g - c * h, "g - c h", g=g, h=h, c=c)
 
 
 def sample_coefficient(g: np.ndarray, h: np.ndarray) -> float:
@@ -154,11 +168,16 @@ def antithetic_variance(objective: Objective) -> sp.Expr:
 def control_variate_moments(g: sp.Expr, h: sp.Expr) -> dict[str, sp.Expr]:
     """Exact c* = Cov(g,h)/Var(h), rho^2 and Var(g - c* h) for expressions in EPS (E[h] = 0)."""
     moments, _ = _x()
+    g, h = _checks.expression("g", g), _checks.expression("h", h)
     E = moments.expect
     if sp.simplify(E(h)) != 0:
         raise ValueError(f"a control variate needs E[h] = 0, got E[h] = {sp.simplify(E(h))}")
     var_g = sp.simplify(E(g**2) - E(g) ** 2)
     cov, var_h = sp.simplify(E(g * h)), sp.simplify(E(h**2))
+    for arg, var in (("g", var_g), ("h", var_h)):
+        if var == 0:
+            raise ValueError(f"{arg} must be random (depend on eps): Var({arg}) = 0, so c* and "
+                             f"rho are undefined; got {arg} = {g if arg == 'g' else h}")
     return {"c": sp.simplify(cov / var_h), "rho2": sp.simplify(cov**2 / (var_g * var_h)),
             "var_g": var_g, "var": sp.simplify(var_g - cov**2 / var_h)}
 
@@ -192,10 +211,22 @@ class RunningBaseline:
         return np.stack(self._history, axis=1) if self._history else np.empty((0, 0))
 
     def __call__(self, theta: np.ndarray, eps: np.ndarray) -> np.ndarray:
+        theta = _checks.real_array("theta", theta)
+        eps = _checks.real_array("eps", eps)
+        if theta.ndim != 1 or eps.ndim != 2 or eps.shape[0] != theta.shape[0]:
+            raise ValueError(f"theta must have shape (seeds,) and eps (seeds, N), got "
+                             f"theta {theta.shape} and eps {eps.shape}")
+        if self._history and self._history[-1].shape != theta.shape:
+            raise ValueError(f"theta has shape {theta.shape} but earlier steps had "
+                             f"{self._history[-1].shape}; use a fresh RunningBaseline per run")
         b = self._history[-1] if self._history else np.full(theta.shape, self.b0)
         if self._history:
             b = self.decay * b + (1 - self.decay) * self._last_f
-        fx = self.objective.value(theta[:, None] + self.sigma * eps)
+        with _checks.quiet(), _checks.NamedError(theta=theta, eps=eps, sigma=self.sigma):
+            x = _checks.finite(theta[:, None] + self.sigma * eps, "x", theta=theta, eps=eps)
+            fx = self.objective.value(x)
         self._last_f = np.where(np.isfinite(fx).all(axis=1), fx.mean(axis=1), b)
         self._history.append(b)
-        return ((fx - b[:, None]) * eps).mean(axis=1) / self.sigma
+        with _checks.quiet():
+            g = ((fx - b[:, None]) * eps).mean(axis=1) / self.sigma
+        return _checks.finite(g, "the gradient estimates", theta=theta, eps=eps)

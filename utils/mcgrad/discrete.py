@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from mcgrad import _checks, quadrature
-from mcgrad.relaxations import sigmoid, sigmoid_slope
+from mcgrad.relaxations import _sigmoid, _sigmoid_slope, sigmoid, sigmoid_slope  # noqa: F401
 
 ESTIMATORS = ("score_function", "concrete")
 
@@ -38,12 +38,18 @@ def _p(p: object) -> float:
 
 
 def _t(t: object) -> float:
-    return _checks.real_scalar("t", t)
+    t = _checks.real_scalar("t", t)
+    if abs(t) > 1e6:
+        raise ValueError(f"t must lie in [-1e6, 1e6] (a target for b in [0, 1]), got {t!r}")
+    return t
 
 
 def cost(b: np.ndarray, t: float = 0.45) -> np.ndarray:
     """f(b) = (b - t)^2, elementwise, for b in {0, 1} or relaxed b in (0, 1)."""
-    return (np.asarray(b, dtype=float) - _t(t)) ** 2
+    b = _checks.real_array("b", b)
+    if np.any((b < 0) | (b > 1)):
+        raise ValueError("b must lie in [0, 1] (a Bernoulli value or its relaxation)")
+    return (b - _t(t)) ** 2
 
 
 def exact_objective(p: float, t: float = 0.45) -> float:
@@ -78,7 +84,9 @@ def relaxed_sample(p: float, noise: np.ndarray, tau: float) -> np.ndarray:
     p = _p(p)
     noise = _checks.float_array("noise", noise)
     tau = _checks.positive_scalar("tau", tau)
-    return sigmoid((math.log(p / (1 - p)) + noise) / tau)
+    with _checks.quiet():
+        z = (math.log(p / (1 - p)) + noise) / tau
+    return _sigmoid(z)  # s(+-inf) = 1, 0: an overflow of z is harmless here
 
 
 def score_terms(p: float, noise: np.ndarray, t: float = 0.45) -> np.ndarray:
@@ -93,8 +101,11 @@ def concrete_terms(p: float, noise: np.ndarray, tau: float, t: float = 0.45) -> 
     z = (logit(p) + L)/tau and d logit(p)/dp = 1/(p (1 - p)).  Shape of ``noise``.
     """
     b = relaxed_sample(p, noise, tau)
-    z = (math.log(p / (1 - p)) + noise) / tau
-    return 2 * (b - _t(t)) * sigmoid_slope(z) / (tau * p * (1 - p))
+    t = _t(t)
+    with _checks.quiet():
+        z = (math.log(p / (1 - p)) + noise) / tau
+        terms = 2 * (b - t) * _sigmoid_slope(z) / (tau * p * (1 - p))
+    return _checks.finite(terms, "the concrete terms", p=p, noise=noise, tau=tau)
 
 
 def relaxed_objective(p: float, tau: float, t: float = 0.45) -> float:
@@ -120,4 +131,6 @@ def moments(estimator: str, p: float, t: float = 0.45, tau: float | None = None)
     nodes, w = quadrature.logistic_rule(-math.log(p / (1 - p)), tau)
     terms = concrete_terms(p, nodes, tau, t)
     mean = float(np.sum(w * terms))
-    return mean, float(np.sum(w * (terms - mean) ** 2))
+    with _checks.quiet():
+        var = float(np.sum(w * (terms - mean) ** 2))
+    return mean, _checks.finite(var, "the variance", p=p, tau=tau, t=t)

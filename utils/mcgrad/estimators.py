@@ -50,11 +50,16 @@ def score_function(objective: Objective, theta: float, sigma: float,
     estimates d/dtheta E[f(x)] (or d/dsigma with ``wrt="sigma"``).
     """
     theta, sigma, eps = _check(objective, theta, sigma, eps, wrt)
-    x = theta + sigma * eps
-    fx = objective.value(x)
-    if wrt == "theta":
-        return fx * eps / sigma  # = f(x) (x - theta) / sigma^2
-    return fx * (eps * eps - 1) / sigma
+    with _checks.quiet(), _checks.NamedError(theta=theta, sigma=sigma, eps=eps):
+        x = _checks.finite(theta + sigma * eps, "x = theta + sigma * eps",
+                           theta=theta, sigma=sigma, eps=eps)
+        fx = objective.value(x)
+        if wrt == "theta":
+            terms = fx * eps / sigma  # = f(x) (x - theta) / sigma^2
+        else:
+            terms = fx * (eps * eps - 1) / sigma
+        return _checks.finite(terms, "the score-function terms", theta=theta, sigma=sigma,
+                              eps=eps)
 
 
 def reparameterization(objective: Objective, theta: float, sigma: float,
@@ -71,11 +76,12 @@ def reparameterization(objective: Objective, theta: float, sigma: float,
             "reparameterization (pathwise) estimator does not apply; "
             "use score_function instead"
         )
-    x = theta + sigma * eps
-    dfx = objective.derivative(x)
-    if wrt == "theta":
-        return dfx
-    return dfx * eps
+    with _checks.quiet(), _checks.NamedError(theta=theta, sigma=sigma, eps=eps):
+        x = _checks.finite(theta + sigma * eps, "x = theta + sigma * eps",
+                           theta=theta, sigma=sigma, eps=eps)
+        dfx = objective.derivative(x)
+        terms = dfx if wrt == "theta" else dfx * eps
+        return _checks.finite(terms, "the pathwise terms", theta=theta, sigma=sigma, eps=eps)
 
 
 def get(name: str):

@@ -33,10 +33,12 @@ BLOCK_ELEMENTS = 2**20  # draws per logical block: fixes the random stream
 MAX_BLOCK_RUNS = 2**14  # runs per logical block when N is small
 TILE_ELEMENTS = 2**16   # draws per chunk when the budget allows (fits in L2 cache)
 BYTES_PER_DRAW = 20     # float32 eps + x + f(x) + eps^2 - 1 + f'(x) work arrays
+MAX_TOTAL_DRAWS = 2**34  # runs * sum(Ns): 16 times notebook 05's full experiment
 
 
 def block_runs(n: int) -> int:
     """Runs per logical block for sample size ``n`` (independent of budget and threads)."""
+    n = _checks.integer("n", n, minimum=1)
     return max(1, min(MAX_BLOCK_RUNS, BLOCK_ELEMENTS // n))
 
 
@@ -132,6 +134,9 @@ def _validate(objective, theta, sigma, Ns, runs, rng, max_bytes, threads, wrt):
     if len(set(Ns)) != len(Ns):
         raise ValueError(f"Ns must not repeat a sample size, got {Ns}")
     runs = _checks.integer("runs", runs, minimum=2)
+    if runs * sum(Ns) > MAX_TOTAL_DRAWS:
+        raise ValueError(f"runs * sum(Ns) = {runs * sum(Ns):.3g} draws exceeds the budget of "
+                         f"{MAX_TOTAL_DRAWS:.3g} (hours of work); reduce runs or Ns")
     _checks.generator("rng", rng)
     max_bytes = _checks.integer("max_bytes", max_bytes, minimum=1)
     if threads is not None:

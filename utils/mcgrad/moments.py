@@ -71,7 +71,7 @@ def expect(expr: sp.Expr) -> sp.Expr:
     Supported: polynomials in eps (coefficients may involve ``THETA``, ``SIGMA``),
     plus terms multiplied by one Heaviside step whose argument increases with eps.
     """
-    expr = sp.sympify(expr).replace(
+    expr = _checks.expression("expr", expr).replace(
         lambda e: e.is_Pow and isinstance(e.base, sp.Heaviside) and e.exp.is_positive,
         lambda e: e.base,  # 1[.]^n = 1[.]
     )
@@ -100,7 +100,7 @@ def gaussian_moment(k: int) -> sp.Expr:
     E[x] = theta, E[x^2] = theta^2 + sigma^2, E[x^3] = theta^3 + 3 theta sigma^2, ...
     Introduced in notebook 04.
     """
-    return _gaussian_moment(_checks.integer("k", k, minimum=0))
+    return _gaussian_moment(_checks.integer("k", k, minimum=0, maximum=100))
 
 
 @lru_cache(maxsize=None)
@@ -206,7 +206,13 @@ def estimator_moments(estimator_name: str, objective: Objective, theta: float,
     mean_fn, var_fn = _lambdified(*_key(estimator_name, objective, wrt))
     theta = _checks.real_scalar("theta", theta)
     sigma = _checks.positive_scalar("sigma", sigma)
-    return float(mean_fn(theta, sigma)), float(var_fn(theta, sigma))
+    with _checks.quiet():
+        try:
+            out = np.array([float(mean_fn(theta, sigma)), float(var_fn(theta, sigma))])
+        except (OverflowError, ZeroDivisionError):  # float overflow or underflow to 0
+            out = np.array([np.inf])
+    mean, var = _checks.finite(out, "the exact moments", theta=theta, sigma=sigma)
+    return float(mean), float(var)
 
 
 def variance_function(estimator_name: str, objective: Objective, *,
@@ -224,8 +230,15 @@ def variance_function(estimator_name: str, objective: Objective, *,
         sigma = _finite_array("sigma", sigma)
         if np.any(sigma <= 0):
             raise ValueError(f"sigma must be > 0 everywhere, got minimum {float(sigma.min())}")
-        shape = np.broadcast_shapes(theta.shape, sigma.shape)
-        return np.broadcast_to(np.asarray(var_fn(theta, sigma), dtype=float), shape).copy()
+        try:
+            shape = np.broadcast_shapes(theta.shape, sigma.shape)
+        except ValueError:
+            raise ValueError(f"theta and sigma must broadcast together, got shapes "
+                             f"{theta.shape} and {sigma.shape}") from None
+        with _checks.quiet():
+            var = np.asarray(var_fn(theta, sigma), dtype=float)
+        _checks.finite(var, "the exact variance", theta=theta, sigma=sigma)
+        return np.broadcast_to(var, shape).copy()
 
     variance.__doc__ = f"Exact per-sample variance of {estimator_name} for {objective!r}."
     return variance

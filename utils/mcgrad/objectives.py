@@ -23,13 +23,19 @@ import sympy as sp
 from mcgrad import _checks
 
 
-def _as_float_array(x: object) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype.kind == "f":
-        return arr
-    if arr.dtype.kind in "iu":
-        return arr.astype(np.float64)
-    raise TypeError(f"x must be real numbers, got dtype {arr.dtype}")
+def _as_float_array(x: object, name: str = "x") -> np.ndarray:
+    """``x`` as a float array (ints become float64); only finite real numbers are allowed."""
+    return _checks.real_array(name, x)
+
+
+def _values(result: np.ndarray, x: np.ndarray, what: str = "f(x)") -> np.ndarray:
+    """``result`` (computed under ``_checks.quiet()``) if finite, else ValueError naming x."""
+    return _checks.finite(result, what, x=x)
+
+
+def _exact(value: float, theta: float, sigma: float) -> float:
+    """An exact expectation or gradient, or ValueError naming theta and sigma if it overflows."""
+    return float(_checks.finite(value, "the exact value", theta=theta, sigma=sigma))
 
 
 def _params(theta: object, sigma: object) -> tuple[float, float]:
@@ -45,7 +51,7 @@ class Objective:
 
     def value(self, x: object) -> np.ndarray:
         """f(x), elementwise; same shape as ``x``."""
-        raise NotImplementedError
+        raise _checks.abstract(self, "value")
 
     def derivative(self, x: object) -> np.ndarray:
         """f'(x), elementwise; same shape as ``x``."""
@@ -56,19 +62,19 @@ class Objective:
 
     def expectation(self, theta: float, sigma: float = 1.0) -> float:
         """Exact E[f(x)] for x ~ N(theta, sigma^2)."""
-        raise NotImplementedError
+        raise _checks.abstract(self, "expectation")
 
     def gradient(self, theta: float, sigma: float = 1.0) -> float:
         """Exact d/dtheta E[f(x)] for x ~ N(theta, sigma^2)."""
-        raise NotImplementedError
+        raise _checks.abstract(self, "gradient")
 
     def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
         """Exact d/dsigma E[f(x)] for x ~ N(theta, sigma^2)."""
-        raise NotImplementedError
+        raise _checks.abstract(self, "gradient_sigma")
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
         """f as a SymPy expression in the symbol ``x``."""
-        raise NotImplementedError
+        raise _checks.abstract(self, "symbolic")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -104,6 +110,7 @@ class Constant(Objective):
         return 0.0
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
+        x = _checks.expression("x", x)
         return sp.nsimplify(self.c) + 0 * x
 
     def __repr__(self) -> str:
@@ -119,7 +126,9 @@ class Linear(Objective):
         self.latex = f"{self.a:g}x"
 
     def value(self, x: object) -> np.ndarray:
-        return self.a * _as_float_array(x)
+        x = _as_float_array(x)
+        with _checks.quiet():
+            return _values(self.a * x, x)
 
     def derivative(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
@@ -127,7 +136,7 @@ class Linear(Objective):
 
     def expectation(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        return self.a * theta
+        return _exact(self.a * theta, theta, sigma)
 
     def gradient(self, theta: float, sigma: float = 1.0) -> float:
         _params(theta, sigma)
@@ -138,7 +147,7 @@ class Linear(Objective):
         return 0.0
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.nsimplify(self.a) * x
+        return sp.nsimplify(self.a) * _checks.expression("x", x)
 
     def __repr__(self) -> str:
         return f"Linear(a={self.a!r})"
@@ -154,26 +163,30 @@ class ShiftedSquare(Objective):
 
     def value(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
-        return np.square(x - self.k) if self.k else np.square(x)
+        with _checks.quiet():
+            return _values(np.square(x - self.k) if self.k else np.square(x), x)
 
     def derivative(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
-        return 2 * (x - self.k) if self.k else 2 * x
+        with _checks.quiet():
+            return _values(2 * (x - self.k) if self.k else 2 * x, x, "f'(x)")
 
     def expectation(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        return (theta - self.k) ** 2 + sigma**2
+        with _checks.quiet():
+            d, s = np.float64(theta - self.k), np.float64(sigma)
+            return _exact(d * d + s * s, theta, sigma)  # as (theta - k)^2 + sigma^2
 
     def gradient(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        return 2 * (theta - self.k)
+        return _exact(2 * (theta - self.k), theta, sigma)
 
     def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        return 2 * sigma
+        return _exact(2 * sigma, theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return (x - sp.nsimplify(self.k)) ** 2
+        return (_checks.expression("x", x) - sp.nsimplify(self.k)) ** 2
 
     def __repr__(self) -> str:
         return f"ShiftedSquare(k={self.k!r})"
@@ -218,10 +231,10 @@ class Step(Objective):
 
     def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        return -(theta / sigma) * self.gradient(theta, sigma)
+        return _exact(-(theta / sigma) * self.gradient(theta, sigma), theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.Heaviside(x, 0)
+        return sp.Heaviside(_checks.expression("x", x), 0)
 
 
 # The cost families of notebook 11: (x - k)^2 (ShiftedSquare above), exp(-k x^2), cos(kx).

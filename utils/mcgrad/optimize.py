@@ -101,6 +101,7 @@ class Run:
         last step (a run outside at the end, or diverged, gets +inf).
         """
         tol = _checks.positive_scalar("tol", tol)
+        stay = _checks.flag("stay", stay)
         inside = self.distance <= tol
         if not stay:
             return np.where(inside.any(axis=1), inside.argmax(axis=1), np.inf)
@@ -123,10 +124,11 @@ def gradient_function(objective: Objective, estimator: str, sigma: float) -> Gra
         raise TypeError(f"objective {objective.name} has no derivative f'(x); use score_function")
 
     def gradient(theta: np.ndarray, eps: np.ndarray) -> np.ndarray:
-        x = theta[:, None] + sigma * eps
-        if estimator == "score_function":
-            return (objective.value(x) * eps).mean(axis=1) / sigma
-        return objective.derivative(x).mean(axis=1)
+        with _checks.NamedError(sigma=sigma):
+            x = theta[:, None] + sigma * eps
+            if estimator == "score_function":
+                return (objective.value(x) * eps).mean(axis=1) / sigma
+            return objective.derivative(x).mean(axis=1)
 
     return gradient
 
@@ -138,6 +140,9 @@ def run(gradient: Gradient, theta0: float, lr: float, eps: np.ndarray, *,
     ``eps`` has shape (seeds, steps, N); ``gradient`` is a callable such as
     :func:`gradient_function` or :class:`mcgrad.baselines.RunningBaseline`.
     """
+    if not callable(gradient) or isinstance(gradient, type):
+        raise TypeError(f"gradient must be a function (theta, eps) -> estimates such as "
+                        f"gradient_function(...), got {gradient!r}")
     theta0 = _checks.real_scalar("theta0", theta0)
     lr = _checks.positive_scalar("lr", lr)
     optimum = _checks.real_scalar("optimum", optimum)
@@ -157,7 +162,15 @@ def run(gradient: Gradient, theta0: float, lr: float, eps: np.ndarray, *,
     for t in range(steps):
         safe = np.where(alive, current, optimum)  # dead runs get a harmless input
         with np.errstate(over="ignore", invalid="ignore"):
-            g = np.asarray(gradient(safe, eps[:, t]), dtype=float)
+            with _checks.NamedError(theta0=theta0, lr=lr, cap=cap):
+                g = gradient(safe, eps[:, t])
+            try:
+                g = np.asarray(g, dtype=float)
+            except (TypeError, ValueError):
+                g = None
+            if g is None or g.shape != (seeds,):
+                raise TypeError(f"gradient must return one float per seed, shape ({seeds},), "
+                                f"got {type(g).__name__ if g is None else g.shape}")
             new = safe - lr * g
         bad = alive & ~(np.abs(new - optimum) <= cap)  # also catches NaN
         diverged_at[bad] = t + 1
@@ -176,6 +189,7 @@ def sgd(objective: Objective, estimator: str, theta0: float, sigma: float, lr: f
     same array for both estimators.  ``optimum`` defaults to k for
     ``ShiftedSquare(k)`` (0 for ``Square``) and to 0 otherwise.
     """
+    _checks.objective("objective", objective)
     if optimum is None:
         optimum = objective.k if isinstance(objective, ShiftedSquare) else 0.0
     return run(gradient_function(objective, estimator, sigma), theta0, lr, eps,
@@ -200,16 +214,20 @@ class ExpectedPath:
         return np.sqrt(self.second)
 
 
-@lru_cache(maxsize=None)
 def variance_coefficients(estimator: str, k: float) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     """(c4, c2, c0) in V(u) = c4 u^4 + c2 u^2 + c0, u = theta - k, for f = (x - k)^2.
 
     Derived with :mod:`mcgrad.moments`; SymPy expressions in ``moments.SIGMA``.
     Score function: (1/sigma^2, 14, 15 sigma^2); reparameterization: (0, 0, 4 sigma^2).
     """
+    _checks.choice("estimator", estimator, ESTIMATORS)
+    return _variance_coefficients(estimator, _checks.real_scalar("k", k))
+
+
+@lru_cache(maxsize=None)
+def _variance_coefficients(estimator: str, k: float) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     from mcgrad import moments
 
-    _checks.choice("estimator", estimator, ESTIMATORS)
     u = sp.Symbol("u", real=True)
     _, var = moments.symbolic_moments(estimator, ShiftedSquare(k))
     poly = sp.Poly(sp.expand(var.subs(moments.THETA, u + sp.nsimplify(k))), u)
@@ -228,15 +246,18 @@ def expected_path(objective: Objective, estimator: str, theta0: float, sigma: fl
 
     if not isinstance(objective, ShiftedSquare):
         raise TypeError(f"expected_path needs a ShiftedSquare or Square objective, got {objective!r}")
+    _checks.choice("estimator", estimator, ESTIMATORS)
     theta0 = _checks.real_scalar("theta0", theta0)
     sigma = _checks.positive_scalar("sigma", sigma)
     lr = _checks.positive_scalar("lr", lr)
     N = _checks.integer("N", N, minimum=1)
-    steps = _checks.integer("steps", steps, minimum=1)
+    steps = _checks.integer("steps", steps, minimum=1, maximum=MAX_DRAWS)
     c4, c2, c0 = (float(c.subs(moments.SIGMA, sigma))
                   for c in variance_coefficients(estimator, objective.k))
     a, u0 = (1 - 2 * lr), theta0 - objective.k
-    mean = u0 * a ** np.arange(steps + 1)
+    with _checks.quiet():
+        mean = u0 * a ** np.arange(steps + 1)
+    mean = _checks.finite(mean, "E[u_t]", theta0=theta0, lr=lr, steps=steps)
     second = np.full(steps + 1, np.inf)
     second[0] = s = u0 * u0
     for t in range(steps):

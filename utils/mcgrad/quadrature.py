@@ -20,6 +20,7 @@ import numpy as np
 from mcgrad import _checks
 
 ORDER = 16  # Gauss-Legendre nodes per piece
+MAX_NODES = 1_000_000  # nodes of one rule: 16 MB for nodes and weights
 
 
 def composite_legendre(breakpoints: np.ndarray, order: int = ORDER) -> tuple[np.ndarray, np.ndarray]:
@@ -28,13 +29,19 @@ def composite_legendre(breakpoints: np.ndarray, order: int = ORDER) -> tuple[np.
     Gauss-Legendre with ``order`` nodes on every interval between consecutive
     (sorted, de-duplicated) breakpoints; returns 1-D arrays of equal length.
     """
-    b = np.unique(_checks.float_array("breakpoints", np.asarray(breakpoints, dtype=float)))
+    b = np.unique(_checks.real_array("breakpoints", breakpoints))
     if b.size < 2:
         raise ValueError(f"breakpoints must contain at least two distinct values, got {b.size}")
     order = _checks.integer("order", order, minimum=1, maximum=200)
+    if (b.size - 1) * order > MAX_NODES:
+        raise ValueError(f"(len(breakpoints) - 1) * order = {(b.size - 1) * order} nodes exceeds "
+                         f"the memory budget of {MAX_NODES}; pass fewer breakpoints or a lower order")
     x, w = np.polynomial.legendre.leggauss(order)
-    half = np.diff(b)[:, None] / 2
-    mid = (b[:-1] + b[1:])[:, None] / 2
+    with _checks.quiet():
+        half = np.diff(b)[:, None] / 2
+        mid = b[:-1, None] / 2 + b[1:, None] / 2 if np.abs(b).max() > 1e307 else \
+            (b[:-1] + b[1:])[:, None] / 2
+        half = _checks.finite(half, "the interval widths", breakpoints=b)
     return (mid + half * x).ravel(), (half * w).ravel()
 
 
@@ -59,12 +66,14 @@ def normal_rule(theta: float, sigma: float, *, kink: float = 0.0,
     kink = _checks.real_scalar("kink", kink)
     lo, hi = -12.0, 12.0
     breaks = [np.linspace(lo, hi, 49)]
-    centre = (kink - theta) / sigma
+    with _checks.quiet():
+        centre = (kink - theta) / sigma  # +-inf (far outside the range) is harmless
     if width is None:
         breaks.append(np.array([centre]) if lo < centre < hi else np.array([]))
     else:
         width = _checks.positive_scalar("width", width)
-        breaks.append(_feature_breaks(centre, width / sigma, lo, hi, 40.0))
+        with _checks.quiet():  # a huge width puts every extra point outside the range
+            breaks.append(_feature_breaks(centre, width / sigma, lo, hi, 40.0))
     nodes, weights = composite_legendre(np.concatenate(breaks))
     return nodes, weights * np.exp(-0.5 * nodes**2) / math.sqrt(2 * math.pi)
 
@@ -79,7 +88,9 @@ def logistic_rule(centre: float, width: float) -> tuple[np.ndarray, np.ndarray]:
     centre = _checks.real_scalar("centre", centre)
     width = _checks.positive_scalar("width", width)
     lo, hi = -50.0, 50.0
-    breaks = np.concatenate([np.linspace(lo, hi, 101), _feature_breaks(centre, width, lo, hi, 40.0)])
+    with _checks.quiet():  # a huge width puts every extra point outside the range
+        breaks = np.concatenate([np.linspace(lo, hi, 101),
+                                 _feature_breaks(centre, width, lo, hi, 40.0)])
     nodes, weights = composite_legendre(breaks)
     e = np.exp(-np.abs(nodes))
     return nodes, weights * e / (1 + e) ** 2  # logistic density s(L)(1 - s(L))

@@ -25,16 +25,23 @@ from mcgrad import _checks, quadrature
 from mcgrad.objectives import Objective, Step, _as_float_array, _params
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _sigmoid_slope(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(z))
+    return e / (1.0 + e) ** 2
+
+
 def sigmoid(z: object) -> np.ndarray:
     """s(z) = 1/(1 + e^{-z}), elementwise, computed as (1 + tanh(z/2))/2 (no overflow)."""
-    z = _as_float_array(z)
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    return _sigmoid(_as_float_array(z, "z"))
 
 
 def sigmoid_slope(z: object) -> np.ndarray:
     """s'(z) = s(z)(1 - s(z)) = e^{-|z|}/(1 + e^{-|z|})^2, elementwise and stable."""
-    e = np.exp(-np.abs(_as_float_array(z)))
-    return e / (1.0 + e) ** 2
+    return _sigmoid_slope(_as_float_array(z, "z"))
 
 
 class SmoothStep(Objective):
@@ -53,15 +60,22 @@ class SmoothStep(Objective):
         self.latex = rf"\sigma(x/{self.tau:g})"
 
     def value(self, x: object) -> np.ndarray:
-        return sigmoid(_as_float_array(x) / self.tau)
+        x = _as_float_array(x)
+        with _checks.quiet():
+            return _sigmoid(x / self.tau)  # x / tau = +-inf gives the limits 1 and 0
 
     def derivative(self, x: object) -> np.ndarray:
-        return sigmoid_slope(_as_float_array(x) / self.tau) / self.tau
+        x = _as_float_array(x)
+        with _checks.quiet():
+            return _sigmoid_slope(x / self.tau) / self.tau
 
     def _expect(self, g: Callable[[np.ndarray], np.ndarray], theta: float, sigma: float) -> float:
         theta, sigma = _params(theta, sigma)
         eps, w = quadrature.normal_rule(theta, sigma, kink=0.0, width=self.tau)
-        return float(np.sum(w * g(theta + sigma * eps, eps)))
+        with _checks.quiet(), _checks.NamedError(theta=theta, sigma=sigma):
+            x = _checks.finite(theta + sigma * eps, "x", theta=theta, sigma=sigma)
+            return float(_checks.finite(np.sum(w * g(x, eps)), "the expectation",
+                                        theta=theta, sigma=sigma))
 
     def expectation(self, theta: float, sigma: float = 1.0) -> float:
         return self._expect(lambda x, e: self.value(x), theta, sigma)
@@ -73,6 +87,7 @@ class SmoothStep(Objective):
         return self._expect(lambda x, e: self.derivative(x) * e, theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
+        x = _checks.expression("x", x)
         return 1 / (1 + sp.exp(-x / sp.nsimplify(self.tau)))
 
     def __repr__(self) -> str:
@@ -89,16 +104,20 @@ def estimator_moments(estimator: Callable, objective: Objective, theta: float,
     ``SmoothStep``).  The variance of a mean of N terms is the returned
     variance / N.  Used in notebook 09.
     """
-    if not callable(estimator):
-        raise TypeError(f"estimator must be a function from mcgrad.estimators, got {estimator!r}")
+    _checks.estimator("estimator", estimator)
+    _checks.objective("objective", objective)
+    _checks.choice("wrt", wrt, ("theta", "sigma"))
     theta, sigma = _params(theta, sigma)
     width = objective.tau if isinstance(objective, SmoothStep) else None
     if not isinstance(objective, (Step, SmoothStep)):
         width = 1.0
     eps, w = quadrature.normal_rule(theta, sigma, kink=0.0, width=width)
     terms = estimator(objective, theta, sigma, eps, wrt=wrt)
-    mean = float(np.sum(w * terms))
-    return mean, float(np.sum(w * (terms - mean) ** 2))
+    with _checks.quiet():
+        mean = float(np.sum(w * terms))
+        var = float(np.sum(w * (terms - mean) ** 2))
+    _checks.finite(np.array([mean, var]), "the moments", theta=theta, sigma=sigma)
+    return mean, var
 
 
 def step_bias(tau: float, theta: float, sigma: float = 1.0) -> float:

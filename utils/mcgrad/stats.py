@@ -67,14 +67,20 @@ def variance_se(var: object, m4: object, runs: object) -> float | np.ndarray:
     except ValueError:
         raise ValueError(f"var and m4 must have broadcastable shapes, got {v.shape} and {m.shape}"
                          ) from None
-    if (m < v * v * (1 - 1e-12)).any():
+    with _checks.quiet():
+        v2 = _checks.finite(v * v, "var**2", var=var)
+    if (m < v2 * (1 - 1e-12)).any():
         raise ValueError("m4 must be >= var**2 (a fourth central moment is at least the squared "
                          f"variance), got var={var!r}, m4={m4!r}")
-    return _result(np.sqrt(np.maximum(m - (r - 3) / (r - 1) * v * v, 0.0) / r))
+    with _checks.quiet():
+        se = np.sqrt(np.maximum(m - (r - 3) / (r - 1) * v * v, 0.0) / r)
+    return _result(_checks.finite(se, "the standard error", var=var, m4=m4, runs=r))
 
 
 def gaussian_variance_se(var: object, runs: object) -> float | np.ndarray:
     """Eq. (b) for Gaussian values (m4 = 3 var^2): var * sqrt(2 / (runs - 1))."""
     v = _nonnegative_array("var", var)
     r = _checks.integer("runs", runs, minimum=2)
-    return _result(v * math.sqrt(2.0 / (r - 1)))
+    with _checks.quiet():
+        se = v * math.sqrt(2.0 / (r - 1))
+    return _result(_checks.finite(se, "the standard error", var=var, runs=r))

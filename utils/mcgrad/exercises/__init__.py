@@ -63,8 +63,15 @@ def exercise(id: str, kind: str, *, rtol: float = 1e-6, atol: float = 1e-9,
     """
     if not isinstance(id, str) or not _ID.fullmatch(id):
         raise ValueError(f"id must look like 'NN.k' (notebook, exercise), got {id!r}")
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    from mcgrad import _checks
+
+    _checks.choice("kind", kind, KINDS)
+    for arg, tol in (("rtol", rtol), ("atol", atol)):
+        if _checks.real_scalar(arg, tol) < 0:
+            raise ValueError(f"{arg} must be >= 0, got {tol!r}")
+    if not isinstance(options, (tuple, list)) or not all(isinstance(o, str) for o in options):
+        raise TypeError(f"options must be a tuple of strings, got {options!r}")
+    _checks.text("hint", hint)
     if kind == "choice" and not options:
         raise ValueError("a 'choice' exercise needs its options")
 
@@ -164,7 +171,7 @@ from mcgrad import _checks  # noqa: E402
 def check_value(answer: object, expected: float, *, rtol: float = 1e-6,
                 atol: float = 1e-9, name: str = "answer") -> None:
     """Check a number: |answer - expected| <= atol + rtol*|expected|."""
-    value = _checks.real_scalar(name, answer)
+    value = _checks.real_scalar(_checks.text("name", name), answer)
     expected = _checks.real_scalar("expected", expected)
     rtol = _checks.real_scalar("rtol", rtol)
     atol = _checks.real_scalar("atol", atol)
@@ -178,7 +185,7 @@ def check_value(answer: object, expected: float, *, rtol: float = 1e-6,
 def check_within(answer: object, expected: float, tolerance: float, *,
                  name: str = "answer") -> None:
     """Check a Monte Carlo estimate: |answer - expected| <= tolerance (e.g. 5 standard errors)."""
-    value = _checks.real_scalar(name, answer)
+    value = _checks.real_scalar(_checks.text("name", name), answer)
     expected = _checks.real_scalar("expected", expected)
     tolerance = _checks.positive_scalar("tolerance", tolerance)
     if abs(value - expected) > tolerance:
@@ -190,6 +197,7 @@ def check_within(answer: object, expected: float, tolerance: float, *,
 
 def check_formula(answer: object, expected: object, *, name: str = "formula") -> None:
     """Check that two SymPy expressions are identical: simplify(answer - expected) == 0."""
+    _checks.text("name", name)
     for arg, val in (("answer", answer), ("expected", expected)):
         if not isinstance(val, (sp.Basic, int, float)) or isinstance(val, bool):
             raise TypeError(f"{arg} must be a SymPy expression, got {type(val).__name__}")

@@ -44,7 +44,7 @@ import sympy as sp  # noqa: E402
 
 import mcgrad  # noqa: E402
 from mcgrad import estimators, exercises, experiment, moments, objectives, optimize  # noqa: E402
-from mcgrad import widgets  # noqa: E402
+from mcgrad import family_explorer, widgets  # noqa: E402
 
 TIMEOUT = 30  # seconds per call; generous because the test machine may be shared
 ADDRESS_SPACE = 3 * 2**30  # bytes of virtual memory allowed on top of what is mapped now
@@ -62,6 +62,7 @@ RECORDS = {
     "optimize.ExpectedPath",
     "optimize.Run",
     "widgets.ExplorerResult",
+    "family_explorer.FamilyView",
 }
 
 # Results documented to contain +inf or NaN ("+inf if never", "NaN after divergence").
@@ -187,6 +188,15 @@ DEFAULTS: dict[str, dict[str, Callable[[], Any]]] = {
         "estimator": lambda: estimators.score_function,
         "objective": lambda: objectives.Step(),
     },
+    "dimension": {"name": lambda: "score_function", "D": lambda: 3,
+                  "eps": lambda: _noise(16, 3)},
+    "families": {
+        "family": lambda: "cosine", "k": lambda: 0.8, "name": lambda: "score_function",
+        "expr": lambda: sp.cos(moments.EPS), "objective": lambda: objectives.Cosine(0.8),
+    },
+    "family_explorer": {
+        "family": lambda: "cosine", "k": lambda: 0.8, "view": lambda: _family_view(),
+    },
     "stats": {"var": lambda: 2.0, "n": lambda: 10, "m4": lambda: 12.0, "runs": lambda: 10},
     "widgets": {
         "theta": lambda: 2.0, "sigma": lambda: 1.0, "n": lambda: 10, "runs": lambda: 100,
@@ -206,6 +216,8 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
         "answer": lambda: moments.EPS**2, "expected": lambda: moments.EPS**2},
     "quadrature.normal_rule": {"width": lambda: None},
     "widgets.explore": {"objective": lambda: None},
+    "estimators.measure_valued": {"eps": lambda: _noise(64, 3)},
+    "families.quadrature_moments": {"objective": lambda: objectives.Cosine(0.8)},
 }
 
 # Per method name, for every class that has the method.
@@ -226,6 +238,10 @@ INSTANCES: dict[str, Callable[[], Any]] = {
     "widgets.ExplorerFigure": lambda: widgets.ExplorerFigure(
         matplotlib.figure.Figure(), _explorer_result()),
 }
+
+
+def _family_view():
+    return family_explorer.family_view("cosine", 0.8, "theta")
 
 
 def _explorer_result():

@@ -63,3 +63,33 @@ def test_distance_panels_unknown_name():
     runs, paths = _runs(0.1)
     with pytest.raises(ValueError, match="runs key"):
         plotting.distance_panels({"nope": runs[NAMES[0]]}, {"nope": paths[NAMES[0]]})
+
+
+def test_batch_coefficients_match_sample_coefficient():
+    from mcgrad import baselines
+
+    rng = np.random.default_rng(3)
+    h = rng.standard_normal((5, 6))
+    g = 2.0 + 7.0 * h + rng.standard_normal((5, 6))
+    c = baselines.batch_coefficients(g, h)
+    assert np.allclose(c, [baselines.sample_coefficient(g[r], h[r]) for r in range(5)])
+    loo = baselines.batch_coefficients(g, h, leave_one_out=True)
+    for r in range(5):
+        for i in range(6):
+            keep = np.arange(6) != i
+            assert np.isclose(loo[r, i], baselines.sample_coefficient(g[r, keep], h[r, keep]))
+
+
+@pytest.mark.parametrize("g, h, kw, err", [
+    (np.ones((2, 3)), np.ones((2, 4)), {}, ValueError),
+    (np.ones(3), np.ones(3), {}, ValueError),
+    (np.ones((2, 2)), np.arange(4.0).reshape(2, 2), {"leave_one_out": True}, ValueError),
+    (np.ones((2, 3)), np.ones((2, 3)), {}, ValueError),
+    (np.ones((2, 3)), np.arange(6.0).reshape(2, 3), {"leave_one_out": 1}, TypeError),
+    ("a", np.ones((2, 3)), {}, TypeError),
+])
+def test_batch_coefficients_bad_input(g, h, kw, err):
+    from mcgrad import baselines
+
+    with pytest.raises(err):
+        baselines.batch_coefficients(g, h, **kw)

@@ -154,8 +154,10 @@ def distance_panels(runs: dict, paths: dict, title: str = "", *,
         if finite.any():
             entries[label] = ax.plot(t[finite], path.rms[finite], color=color("exact"),
                                      ls="-" if path.exact else "--")[0]
-        ax.text(0.97, 0.04, f"diverged: {run.diverged.sum()} of {run.theta.shape[0]}",
-                transform=ax.transAxes, ha="right", va="bottom")
+        note = f"diverged: {run.diverged.sum()} of {run.theta.shape[0]}"
+        if run.diverged.any():
+            note += f"\nRMS infinite from t = {run.diverged_at[run.diverged].min()}"
+        ax.text(0.97, 0.04, note, transform=ax.transAxes, ha="right", va="bottom")
         decorate(ax, title=f"{LABELS.get(name, name)} {title}".strip(),
                  xlabel="iteration $t$",
                  ylabel=r"$|\theta_t - \theta^\star|$" if i == 0 else None,

@@ -230,3 +230,39 @@ class RunningBaseline:
         with _checks.quiet():
             g = ((fx - b[:, None]) * eps).mean(axis=1) / self.sigma
         return _checks.finite(g, "the gradient estimates", theta=theta, eps=eps)
+
+
+def batch_coefficients(g: np.ndarray, h: np.ndarray, *, leave_one_out: bool = False
+                       ) -> np.ndarray:
+    """Sample coefficients c = Cov(g, h) / Var(h), one batch per row (notebook 08).
+
+    ``g`` and ``h`` have shape (runs, N): row r holds the N per-sample terms and
+    control-variate values of one batch.  Returns shape (runs,): the coefficient
+    of each batch from all its N draws (N >= 2); or, with ``leave_one_out=True``,
+    shape (runs, N): entry (r, i) is the coefficient from the other N - 1 draws of
+    batch r (N >= 3), so that it is independent of draw i and
+    mean_i (g_i - c_{-i} h_i) stays unbiased when E[h] = 0.
+    """
+    g = _checks.float_array("g", g)
+    h = _checks.float_array("h", h)
+    if not isinstance(leave_one_out, (bool, np.bool_)):
+        raise TypeError(f"leave_one_out must be True or False, got {leave_one_out!r}")
+    minimum = 3 if leave_one_out else 2
+    if g.ndim != 2 or g.shape != h.shape or g.shape[1] < minimum:
+        raise ValueError(f"g and h must have the same shape (runs, N) with N >= {minimum}, "
+                         f"got {g.shape} and {h.shape}")
+    if not leave_one_out:
+        hc = h - h.mean(axis=1, keepdims=True)
+        shh = (hc * hc).sum(axis=1)
+        if (shh <= 0).any():
+            raise ValueError("h must vary within every batch (its sample variance is 0)")
+        return (hc * (g - g.mean(axis=1, keepdims=True))).sum(axis=1) / shh
+    m = g.shape[1] - 1  # draws left in each leave-one-out batch
+    sg = g.sum(axis=1, keepdims=True) - g
+    sh = h.sum(axis=1, keepdims=True) - h
+    sgh = (g * h).sum(axis=1, keepdims=True) - g * h
+    shh = (h * h).sum(axis=1, keepdims=True) - h * h
+    var = shh - sh * sh / m
+    if (var <= 0).any():
+        raise ValueError("h must vary within every leave-one-out batch")
+    return (sgh - sg * sh / m) / var

@@ -105,6 +105,69 @@ def decorate(ax: Any = None, *, title: str | None = None, xlabel: str | None = N
     return ax
 
 
+def distance_panels(runs: dict, paths: dict, title: str = "", *,
+                    ylim: tuple[float, float] = (1e-3, 1e3)) -> Any:
+    """Distance to the optimum per step of SGD, one panel per estimator (notebook 07).
+
+    ``runs`` maps estimator names to :class:`mcgrad.optimize.Run` (theta of shape
+    (runs, T + 1)); ``paths`` maps the same names to
+    :class:`mcgrad.optimize.ExpectedPath`.  Each panel shows the median and the
+    10-90% band of |theta_t - theta*| over runs, the Monte Carlo root-mean-square
+    distance sqrt(mean of d_t^2) as points with 1-SE error bars (only at steps where
+    no run has diverged and the point is inside ``ylim``), and sqrt(E[theta_t^2]):
+    exact (solid) or a lower bound (dashed), drawn only where finite.  One legend,
+    below the panels, lists only what is drawn.  Returns the Figure.
+    """
+    import numpy as np
+
+    if not isinstance(runs, dict) or not runs or set(runs) != set(paths if isinstance(
+            paths, dict) else ()):
+        raise TypeError("runs and paths must be non-empty dicts with the same estimator names, "
+                        f"got {type(runs).__name__} and {type(paths).__name__}")
+    for name in runs:
+        _checks.choice("runs key", name, tuple(COLORS))
+    lo_y, hi_y = (_checks.positive_scalar("ylim[0]", ylim[0]),
+                  _checks.positive_scalar("ylim[1]", ylim[1]))
+    if lo_y >= hi_y:
+        raise ValueError(f"ylim must be increasing, got {ylim!r}")
+    fig, axes = plt.subplots(1, len(runs), figsize=(5 * len(runs), 4.4), sharey=True,
+                             squeeze=False)
+    entries: dict[str, Any] = {}
+    for i, (ax, (name, run)) in enumerate(zip(axes[0], runs.items())):
+        t = np.arange(run.theta.shape[1])
+        med, lo, hi = np.minimum(run.band(), 1e6)
+        col = color(name)
+        entries["10-90% of runs"] = ax.fill_between(t, lo, hi, color=col, alpha=0.25)
+        entries["median"] = ax.plot(t, med, color=col)[0]
+        d2 = np.where(np.isfinite(run.distance), run.distance, np.nan) ** 2
+        alive = ~np.isnan(d2).any(axis=0)
+        rms = np.sqrt(np.nanmean(d2, axis=0))
+        se = np.nanstd(d2, axis=0, ddof=1) / np.sqrt(d2.shape[0]) / (2 * rms)
+        keep = alive & (rms > lo_y) & (rms < hi_y) & (t % 3 == 0)
+        if keep.any():
+            entries["RMS, Monte Carlo ± 1 SE"] = ax.errorbar(
+                t[keep], rms[keep], yerr=se[keep], fmt="o", ms=4, color=col)
+        path = paths[name]
+        finite = np.isfinite(path.rms)
+        label = r"$\sqrt{E[\theta_t^2]}$, exact" if path.exact else \
+            r"lower bound on $\sqrt{E[\theta_t^2]}$"
+        if finite.any():
+            entries[label] = ax.plot(t[finite], path.rms[finite], color=color("exact"),
+                                     ls="-" if path.exact else "--")[0]
+        note = f"diverged: {run.diverged.sum()} of {run.theta.shape[0]}"
+        if run.diverged.any():
+            note += f"\nRMS infinite from t = {run.diverged_at[run.diverged].min()}"
+        ax.text(0.97, 0.04, note, transform=ax.transAxes, ha="right", va="bottom")
+        decorate(ax, title=f"{LABELS.get(name, name)} {title}".strip(),
+                 xlabel="iteration $t$",
+                 ylabel=r"$|\theta_t - \theta^\star|$" if i == 0 else None,
+                 yscale="log", ylim=(lo_y, hi_y), legend=False)
+    fig.legend(list(entries.values()), list(entries), loc="lower center",
+               ncol=min(len(entries), 3), frameon=False)
+    fig.tight_layout(rect=(0, 0.14, 1, 1))
+    return fig
+
+
 def color(name: str) -> str:
     """The colour for an estimator name or "exact"."""
     _checks.choice("name", name, tuple(COLORS))

@@ -217,6 +217,11 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "quadrature.normal_rule": {"width": lambda: None},
     "widgets.explore": {"objective": lambda: None},
     "estimators.measure_valued": {"eps": lambda: _noise(64, 3)},
+    "plotting.distance_panels": {
+        "runs": lambda: {"score_function": INSTANCES["optimize.Run"]()},
+        "paths": lambda: {"score_function": INSTANCES["optimize.ExpectedPath"]()}},
+    "baselines.batch_coefficients": {"g": lambda: _noise(4, 8, seed=1),
+                                     "h": lambda: _noise(4, 8, seed=2)},
     "families.quadrature_moments": {"objective": lambda: objectives.Cosine(0.8)},
 }
 

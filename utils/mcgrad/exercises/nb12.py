@@ -23,7 +23,8 @@ def _log_normal(x: np.ndarray, theta: float, sigma: float) -> np.ndarray:
 @exercise("12.1", "value", rtol=1e-9, hint="differentiate f(x) log p along the path x = theta + "
           "sigma eps, and take the expectation over eps")
 def _bug_nothing_stopped() -> float:
-    return _normal_expectation(lambda x, e: 2 * x * _log_normal(x, 1.0, 2.0), 1.0, 2.0)
+    # f(x) = x^3, f'(x) = 3 x^2, eq. (3) of notebook 12
+    return _normal_expectation(lambda x, e: 3 * x**2 * _log_normal(x, 1.0, 2.0), 1.0, 2.0)
 
 
 @exercise("12.2", "within", hint="the score with respect to sigma is (eps^2 - 1) / sigma; keep the "
@@ -36,7 +37,7 @@ def _sigma_surrogate(n: int = 4000) -> tuple[float, float]:
     return mean, 5 * math.sqrt((second - mean**2) / n)
 
 
-@exercise("12.3", "choice", options=("zero", "close to the gradient", "depends on the draws"),
-          hint="write log p_theta(theta + sigma eps) out and differentiate it in theta")
-def _bug_inside() -> str:
-    return "zero"
+@exercise("12.3", "choice", options=("zero", "close to the gradient", "minus the gradient"),
+          hint="with the sample stopped, which surrogate of the notebook is this?")
+def _bug_fixed() -> str:
+    return "close to the gradient"

@@ -127,3 +127,91 @@ def step_bias(tau: float, theta: float, sigma: float = 1.0) -> float:
     tau^2 as tau -> 0 (notebook 09).
     """
     return SmoothStep(tau).gradient(theta, sigma) - Step().gradient(theta, sigma)
+
+
+def _scalar_function(name: str, fun: object) -> Callable[[float], float]:
+    if not callable(fun):
+        raise TypeError(f"{name} must be a function of one real number, got {fun!r}")
+
+    def call(x: float) -> float:
+        value = fun(x)
+        try:
+            out = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}({x!r}) must return a real number, got {value!r}") from None
+        if not np.isfinite(out):
+            raise ValueError(f"{name}({x!r}) returned {out!r}; it must be finite on the bracket")
+        return out
+
+    return call
+
+
+def _bracket(lo: object, hi: object, xtol: object) -> tuple[float, float, float]:
+    lo, hi = _checks.real_scalar("lo", lo), _checks.real_scalar("hi", hi)
+    if not lo < hi:
+        raise ValueError(f"lo must be < hi, got lo={lo!r}, hi={hi!r}")
+    xtol = _checks.positive_scalar("xtol", xtol)
+    return lo, hi, xtol
+
+
+def bisect(fun: Callable[[float], float], lo: float, hi: float, *,
+           xtol: float = 1e-12) -> float:
+    """A root of ``fun`` in [lo, hi] by bisection, to within ``xtol``.
+
+    ``fun`` must be continuous with fun(lo) and fun(hi) of opposite signs (or
+    one of them zero); the interval halves at each step, so at most
+    log2((hi - lo) / xtol) + 1 evaluations follow (never more than 200).
+    Notebook 09 uses it for exact crossing points: where two variances are
+    equal, or where a relaxed gradient changes sign.
+    """
+    call = _scalar_function("fun", fun)
+    lo, hi, xtol = _bracket(lo, hi, xtol)
+    f_lo, f_hi = call(lo), call(hi)
+    if f_lo == 0.0:
+        return lo
+    if f_hi == 0.0:
+        return hi
+    if (f_lo > 0) == (f_hi > 0):
+        raise ValueError(f"fun must change sign on [lo, hi]; got fun({lo!r}) = {f_lo:.6g} "
+                         f"and fun({hi!r}) = {f_hi:.6g}: choose another bracket")
+    for _ in range(200):
+        if hi - lo <= xtol:
+            break
+        mid = 0.5 * (lo + hi)
+        f_mid = call(mid)
+        if f_mid == 0.0:
+            return mid
+        if (f_mid > 0) == (f_lo > 0):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def golden_max(fun: Callable[[float], float], lo: float, hi: float, *,
+               xtol: float = 1e-9) -> float:
+    """The maximiser of a unimodal ``fun`` on [lo, hi] by golden-section search.
+
+    Each step keeps the sub-interval that must hold the maximum and shrinks
+    the bracket by the factor (sqrt(5) - 1)/2, until it is shorter than
+    ``xtol`` (at most 200 steps).  For a function with several local maxima it
+    returns one of them.  Notebook 09 uses it for the largest batch size at
+    which a biased estimator still beats an unbiased one.
+    """
+    call = _scalar_function("fun", fun)
+    lo, hi, xtol = _bracket(lo, hi, xtol)
+    ratio = (np.sqrt(5.0) - 1.0) / 2.0
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    f_a, f_b = call(a), call(b)
+    for _ in range(200):
+        if hi - lo <= xtol:
+            break
+        if f_a >= f_b:
+            hi, b, f_b = b, a, f_a
+            a = hi - ratio * (hi - lo)
+            f_a = call(a)
+        else:
+            lo, a, f_a = a, b, f_b
+            b = lo + ratio * (hi - lo)
+            f_b = call(b)
+    return 0.5 * (lo + hi)

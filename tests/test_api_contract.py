@@ -217,6 +217,8 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "quadrature.normal_rule": {"width": lambda: None},
     "widgets.explore": {"objective": lambda: None},
     "estimators.measure_valued": {"eps": lambda: _noise(64, 3)},
+    "relaxations.bisect": {"fun": lambda: _cubic, "lo": lambda: 0.0, "hi": lambda: 2.0},
+    "relaxations.golden_max": {"fun": lambda: _bump, "lo": lambda: -1.0, "hi": lambda: 2.0},
     "plotting.distance_panels": {
         "runs": lambda: {"score_function": INSTANCES["optimize.Run"]()},
         "paths": lambda: {"score_function": INSTANCES["optimize.ExpectedPath"]()}},
@@ -243,6 +245,14 @@ INSTANCES: dict[str, Callable[[], Any]] = {
     "widgets.ExplorerFigure": lambda: widgets.ExplorerFigure(
         matplotlib.figure.Figure(), _explorer_result()),
 }
+
+
+def _cubic(x: float) -> float:  # a root at tan(1); finite for every float x
+    return math.atan(x) - 1.0
+
+
+def _bump(x: float) -> float:  # a single maximum at 0.5; finite for every float x
+    return -abs(x - 0.5)
 
 
 def _family_view():

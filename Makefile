@@ -10,14 +10,15 @@ NB     ?= notebooks/*.ipynb
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_OK := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 
-.PHONY: lab test execute bench app clean help
+.PHONY: lab lecture test execute bench app clean help
 
 help:
 	@echo "make lab      open the collection in JupyterLab (creates .venv on first use)"
 	@echo "make test     run unit tests, notebook hygiene, strict nbval and the browser test"
 	@echo "make execute  re-run every notebook in place from a fresh kernel (NB=path for one)"
 	@echo "make bench    run the timing scripts in benchmarks/"
-	@echo "make app      serve the interactive explorer with Voila"
+	@echo "make app      serve the explorer app (notebooks/explorer-app.ipynb) with Voila"
+	@echo "make lecture  open JupyterLab on the overview with lecture-size figures (MCGRAD_STYLE=lecture)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
@@ -44,7 +45,12 @@ bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
 
 app: $(STAMP)
-	$(BIN)/voila --port=$(PORT) $(ROOT_OK) notebooks/06-interactive-explorer.ipynb
+	$(BIN)/voila --port=$(PORT) $(ROOT_OK) notebooks/explorer-app.ipynb
+
+# Only this target sets MCGRAD_STYLE: plotting.set_style() then draws lecture-size figures
+# in every notebook without an edited cell.  The test suite removes the variable (conftest.py).
+lecture: $(STAMP)
+	MCGRAD_STYLE=lecture $(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) notebooks/00-overview.ipynb
 
 clean:
 	rm -rf $(VENV)

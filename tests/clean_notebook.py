@@ -4,6 +4,12 @@ Run by ``make execute`` after nbconvert.  It sets the kernelspec to the
 portable ``python3``, drops volatile metadata (execution timestamps, stored
 widget state, trust signatures, language version patch numbers) and checks
 that execution counts run 1..n in order.
+
+Widget state is not stored, so a stored widget view would show "Error
+displaying widget" (JupyterLab) or a raw ``VBox(children=...)`` repr (GitHub,
+nbviewer).  A cell whose outputs display a widget therefore keeps, instead, one
+plain-text line asking the reader to run it (the cell is tagged
+``nbval-ignore-output``, so nbval does not compare it with the live widget).
 """
 
 from __future__ import annotations
@@ -15,6 +21,17 @@ import nbformat
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 VOLATILE_CELL_KEYS = ("execution", "collapsed", "scrolled", "ExecuteTime")
 ALLOWED_NOTEBOOK_KEYS = ("kernelspec", "language_info")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+RUN_TO_ACTIVATE = "Run this cell to activate the sliders."
+
+
+def displays_widget(cell: nbformat.NotebookNode) -> bool:
+    return any(WIDGET_VIEW in out.get("data", {}) for out in cell.get("outputs", []))
+
+
+def run_to_activate() -> nbformat.NotebookNode:
+    """The stored stand-in for a live widget: one line of text, no model id."""
+    return nbformat.v4.new_output("display_data", data={"text/plain": RUN_TO_ACTIVATE})
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -28,6 +45,8 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
+        if cell.cell_type == "code" and displays_widget(cell):
+            cell.outputs = [run_to_activate()]
     return nb
 
 

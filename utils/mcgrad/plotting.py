@@ -2,7 +2,9 @@
 
 Nothing happens on import; notebooks call :func:`set_style` in their setup
 cell.  ``set_style("lecture")`` enlarges fonts and lines so that figures read
-from the back of a lecture room.
+from the back of a lecture room; ``set_style()`` with no argument takes the
+style from the environment variable ``MCGRAD_STYLE`` (``make lecture`` sets it),
+so a lecture needs no edited cell.
 
 Colours (used in every notebook, colour-blind safe, Okabe-Ito palette):
 
@@ -13,6 +15,7 @@ Colours (used in every notebook, colour-blind safe, Okabe-Ito palette):
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import matplotlib as mpl
@@ -63,14 +66,31 @@ _LECTURE: dict[str, Any] = {
 }
 
 STYLES = ("notebook", "lecture")
+STYLE_VARIABLE = "MCGRAD_STYLE"
 
 
-def set_style(style: str = "notebook") -> None:
-    """Apply the collection's matplotlib style ("notebook" or "lecture")."""
-    _checks.choice("style", style, STYLES)
+def set_style(style: str | None = None) -> None:
+    """Apply the collection's matplotlib style, "notebook" or "lecture" (notebook 00).
+
+    With no argument the style is read from the environment variable
+    ``MCGRAD_STYLE`` ("notebook" when it is unset or empty); an explicit argument
+    wins over the variable.  ``ValueError`` for any other value of either.
+    """
+    style = style_from_environment() if style is None else _checks.choice("style", style, STYLES)
     mpl.rcParams.update(_BASE)
     if style == "lecture":
         mpl.rcParams.update(_LECTURE)
+
+
+def style_from_environment() -> str:
+    """The style named by ``MCGRAD_STYLE``: "notebook" (unset or empty) or "lecture"."""
+    value = os.environ.get(STYLE_VARIABLE, "").strip()
+    if not value:
+        return "notebook"
+    if value not in STYLES:
+        raise ValueError(f"the environment variable {STYLE_VARIABLE} must be one of {STYLES} "
+                         f"(or unset), got {value!r}")
+    return value
 
 
 def decorate(ax: Any = None, *, title: str | None = None, xlabel: str | None = None,
@@ -80,8 +100,9 @@ def decorate(ax: Any = None, *, title: str | None = None, xlabel: str | None = N
     """Label an Axes, add a legend only if something is labelled, tighten the layout.
 
     Returns the Axes so calls can be chained.  ``legend=False`` suppresses it.
+    ``TypeError``/``ValueError`` naming the argument for anything else.
     """
-    ax = plt.gca() if ax is None else ax
+    ax = _check_decorate(ax, title, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
     if xscale is not None:
         ax.set_xscale(xscale)
     if yscale is not None:
@@ -172,3 +193,35 @@ def color(name: str) -> str:
     """The colour for an estimator name or "exact"."""
     _checks.choice("name", name, tuple(COLORS))
     return COLORS[name]
+
+
+_SCALES = ("linear", "log", "symlog", "logit")
+
+
+def _check_decorate(ax: Any, title: Any, xlabel: Any, ylabel: Any, xlim: Any, ylim: Any,
+                    xscale: Any, yscale: Any, legend: Any) -> Any:
+    """The arguments of :func:`decorate`, checked before anything is changed; the Axes."""
+    if ax is not None and not isinstance(ax, mpl.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (or None for the current one), "
+                        f"got {type(ax).__name__}")
+    for name, value in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a string or None, got {value!r} "
+                            f"of type {type(value).__name__}")
+    for name, value in (("xlim", xlim), ("ylim", ylim)):
+        if value is None:
+            continue
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+            raise TypeError(f"{name} must be a pair (low, high) or None, got {value!r}")
+        low, high = (_checks.real_scalar(f"{name}[{i}]", v) for i, v in enumerate(value))
+        if low == high:
+            raise ValueError(f"{name} must have low != high, got {value!r}")
+    for name, value in (("xscale", xscale), ("yscale", yscale)):
+        if value is not None:
+            _checks.choice(name, value, _SCALES)
+    if legend is not None and not isinstance(legend, bool):
+        raise TypeError(f"legend must be True, False or None, got {legend!r}")
+    return plt.gca() if ax is None else ax
+
+
+BASE_RC: dict[str, Any] = dict(_BASE)  # the notebook style's settings, for rc_context(...)

@@ -128,6 +128,7 @@ def _fmt(value: float) -> str:
 
 def readout_text(result: ExplorerResult) -> str:
     """The readout as a plain-text table (printed in the notebook's static cell)."""
+    _check_result(result)
     lines = [f"theta = {result.theta:g}, sigma = {result.sigma:g}, N = {result.n}, "
              f"runs = {result.runs}, true gradient = {result.gradient:.4g}",
              f"{'':22} {'mean':>10} {'exact':>10} {'variance':>10} {'exact':>10}"]
@@ -136,25 +137,69 @@ def readout_text(result: ExplorerResult) -> str:
     return "\n".join(lines)
 
 
+LEGEND = ("Left: histogram of the runs, normal approximation (black), true gradient (dashed). "
+          "Right: exact variance (lines), Monte Carlo ± 1 standard error (dots).")
+
+
 def readout_html(result: ExplorerResult) -> str:
-    """The readout as HTML; each number sits in a cell with a stable ``data-key``."""
-    style = ("<style>.mcgrad-readout td, .mcgrad-readout th {padding: 2px 12px; "
-             "text-align: right; font-variant-numeric: tabular-nums}</style>")
+    """The readout as HTML; each number sits in a cell with a stable ``data-key``, and each
+    estimator's row starts with its colour (the figure's legend)."""
+    _check_result(result)
+    style = ("<style>.mcgrad-readout td, .mcgrad-readout th {padding: 1px 10px; "
+             "text-align: right; font-variant-numeric: tabular-nums}"
+             ".mcgrad-readout tr > th:first-child {text-align: left}</style>")
     cols = ("mean", "exact-mean", "var", "exact-var")
-    body = "".join(f"<tr><th>{html.escape(label)}</th>" + "".join(
+    swatch = {name: f'<span class="mcgrad-swatch" style="background:{plotting.color(name)}">'
+              f"</span>" for name in NAMES}
+    body = "".join(f"<tr><th>{swatch.get(key, '')}{html.escape(label)}</th>" + "".join(
         f'<td data-key="{col}-{key}">{_fmt(v)}</td>' for col, v in zip(cols, values)) + "</tr>"
         for key, label, *values in _rows(result))
     return (f'{style}<div data-key="settings">theta = {result.theta:g}, sigma = '
             f"{result.sigma:g}, N = {result.n}, runs = {result.runs}, seed = {result.seed}; "
             f"true gradient {result.gradient:.4g}</div><table><tr><th></th><th>mean</th>"
-            f"<th>exact mean</th><th>variance</th><th>exact variance</th></tr>{body}</table>")
+            f"<th>exact mean</th><th>variance</th><th>exact variance</th></tr>{body}</table>"
+            f'<div class="mcgrad-legend">{LEGEND}</div>')
+
+
+def _check_result(result: object) -> ExplorerResult:
+    if not isinstance(result, ExplorerResult):
+        raise TypeError(f"result must be an ExplorerResult from widgets.explore(...), "
+                        f"got {type(result).__name__}")
+    return result
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value: float, _pos: object = None) -> str:
+    """Log-axis tick label as plain text (10⁻³), so no mathtext is parsed per draw."""
+    if value <= 0:
+        return ""
+    k = round(math.log10(value))
+    return {0: "1", 1: "10"}.get(k, "10" + str(k).translate(_SUPERSCRIPT))
 
 
 class ExplorerFigure:
-    """Two panels drawn once, then updated in place: sampling distributions, variance vs theta."""
+    """Two panels drawn once, then updated in place: sampling distributions, variance vs theta.
 
-    def __init__(self, fig: Figure, result: ExplorerResult) -> None:
+    Drawing is kept cheap for the live explorer: one ``stairs`` artist per histogram, artists
+    moved in place, plain-text labels (no mathtext per draw), no minor ticks on the log axis,
+    and the layout computed once here, never per update.  ``fig``: a matplotlib Figure;
+    ``titles=False`` leaves the panel titles out (the live readout shows the settings).
+    """
+
+    def __init__(self, fig: Figure, result: ExplorerResult, *, titles: bool = True,
+                 legends: bool = True) -> None:
+        if not isinstance(fig, Figure):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+        for name, value in (("titles", titles), ("legends", legends)):
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} must be True or False, got {value!r}")
+        _check_result(result)
+        from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+
         self.fig, (self.ax_hist, self.ax_var) = fig, fig.subplots(1, 2)
+        self.titles = titles
         black, self.artists = plotting.color("exact"), {}
         for name in NAMES:
             c, label = plotting.color(name), plotting.LABELS[name]
@@ -170,15 +215,27 @@ class ExplorerFigure:
         self.truth = self.ax_hist.axvline(0, color=black, ls="--", label="true gradient")
         self.marker = self.ax_var.axvline(0, color="grey", ls=":")
         self.ax_var.set_yscale("log")
+        self.ax_var.yaxis.set_minor_locator(NullLocator())
+        self.ax_var.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+        self.ax_hist.xaxis.set_major_locator(MaxNLocator(5))
+        self.ax_hist.yaxis.set_major_locator(MaxNLocator(4))
         self.update(result)
-        plotting.decorate(self.ax_hist, xlabel="N-sample gradient estimate", ylabel="density")
-        plotting.decorate(self.ax_var, xlabel=r"$\theta$",
-                          ylabel="variance of the N-sample estimate")
-        self.ax_hist.legend(loc="upper left", fontsize="small")  # replaces decorate's legends
-        self.ax_var.legend(loc="upper center", fontsize="small", ncols=2)
+        plotting.decorate(self.ax_hist, xlabel="N-sample gradient estimate", ylabel="density",
+                          legend=False)
+        plotting.decorate(self.ax_var, xlabel="θ", ylabel="variance of the N-sample estimate",
+                          legend=False)
+        if legends:
+            self.ax_hist.legend(loc="upper left", fontsize="small")
+            self.ax_var.legend(loc="upper center", fontsize="small", ncols=2)
+        else:  # the live explorer: the readout carries the legend; fewer lines to draw
+            self.ax_hist.grid(False)
+            self.ax_var.grid(False, axis="x")
+        fig.tight_layout()
+        fig.set_layout_engine(None)  # the layout is fixed now: no layout pass when drawing
 
     def update(self, result: ExplorerResult) -> None:
         """Move every artist to ``result``; no axes or artists are added."""
+        _check_result(result)
         for name in NAMES:
             a, v, se = self.artists[name], result.var[name], result.var_se[name]
             a["stairs"].set_data(*result.hist[name][::-1])
@@ -191,17 +248,26 @@ class ExplorerFigure:
         self.marker.set_xdata([result.theta] * 2)
         top = max(max(result.hist[k][1].max(), result.normal[k][1].max()) for k in NAMES)
         self.ax_hist.set(xlim=(min(result.hist[k][0][0] for k in NAMES),
-                               max(result.hist[k][0][-1] for k in NAMES)),
-                         ylim=(0, 1.4 * top), title=f"{result.runs} runs of N = {result.n}")
+                               max(result.hist[k][0][-1] for k in NAMES)), ylim=(0, 1.4 * top))
         curves = np.concatenate([result.curve[k] for k in NAMES])
         self.ax_var.set(xlim=(THETA_GRID[0], THETA_GRID[-1]),
-                        ylim=(max(curves.min(), 1e-12) / 2, max(curves.max(), 1e-12) * 30),
-                        title=rf"$\sigma$ = {result.sigma:g}, $\theta$ = {result.theta:g}")
+                        ylim=(max(curves.min(), 1e-12) / 2, max(curves.max(), 1e-12) * 30))
+        if self.titles:
+            self.ax_hist.set_title(f"{result.runs} runs of N = {result.n}")
+            self.ax_var.set_title(f"σ = {result.sigma:g}, θ = {result.theta:g}")
 
     def png(self) -> bytes:
-        """The figure rendered to PNG bytes (for an ``ipywidgets.Image``)."""
+        """The figure rendered to PNG bytes at the figure's own size and dpi."""
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+    def svg(self) -> bytes:
+        """The figure as SVG bytes: crisp at any displayed size; text stays text (smaller,
+        faster) and the output is the same for the same figure (no date, fixed ids)."""
+        buf = io.BytesIO()
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "mcgrad"}):
+            self.fig.savefig(buf, format="svg", metadata={"Date": None})
         return buf.getvalue()
 
 
@@ -211,15 +277,84 @@ def _figsize() -> tuple[float, float]:  # read at call time: set_style("lecture"
 
 def plot(result: ExplorerResult) -> ExplorerFigure:
     """Draw ``result`` on a new pyplot figure (shown by ``plt.show()``); notebook 06."""
+    _check_result(result)
     import matplotlib.pyplot as plt
 
     return ExplorerFigure(plt.figure(figsize=_figsize()), result)
 
 
-def build_explorer(objective: objectives.Objective | None = None):
-    """Sliders, the figure (an ``ipywidgets.Image``) and the readout (HTML, CSS class
-    ``mcgrad-readout``) in one VBox.  theta and sigma update while dragging (cached draws);
-    N, runs and seed draw new noise, so update on release.  Slider classes: mcgrad-<key>."""
+SIZES = ("lecture", "notebook")
+# Per size: the live figure's matplotlib settings and the controls' CSS font size.  The
+# figure is drawn as SVG and scaled to the page width, so a 11.2 inch figure at 1280 px
+# shows its 11 pt text at about 17 px and its 14 pt lecture text at about 21 px.
+_FIGURE_RC = {
+    "notebook": {"font.size": 11, "axes.labelsize": 11, "xtick.labelsize": 10,
+                 "ytick.labelsize": 10, "legend.fontsize": 11, "lines.linewidth": 1.8,
+                 "lines.markersize": 6},
+    "lecture": {"font.size": 14, "axes.labelsize": 14, "xtick.labelsize": 13,
+                "ytick.labelsize": 13, "legend.fontsize": 14, "lines.linewidth": 2.6,
+                "lines.markersize": 8},
+}
+_LIVE_FIGSIZE = {"notebook": (11.2, 3.8), "lecture": (11.2, 4.0)}
+_FONT_PX = {"notebook": 16, "lecture": 19}
+# Height (px) of everything on the page except the figure: the title and prompt above
+# the explorer, the controls and readout, margins.  The figure shrinks to leave it free.
+_RESERVED_PX = {"notebook": 270, "lecture": 290}
+
+
+def _css(size: str) -> str:
+    """Scoped CSS for the live explorer (font sizes, control widths, figure size)."""
+    rules = []
+    for key in SIZES:
+        font = _FONT_PX[key]
+        rules.append(
+            f".mcgrad-explorer.mcgrad-{key} {{--jp-widgets-font-size: {font}px; "
+            f"--jp-widgets-inline-height: {round(1.75 * font)}px; "
+            f"--jp-widgets-inline-label-width: {round(3.4 * font)}px; font-size: {font}px}}"
+            f".mcgrad-{key} .mcgrad-figure {{max-height: max(220px, calc(100vh - "
+            f"{_RESERVED_PX[key]}px))}}")
+    return ("<style>" + "".join(rules) +
+            ".mcgrad-explorer .widget-label, .mcgrad-explorer .widget-readout, "
+            ".mcgrad-explorer .widget-toggle-button, .mcgrad-explorer .mcgrad-readout "
+            "{font-size: var(--jp-widgets-font-size)}"
+            ".mcgrad-explorer .widget-readout {min-width: 4em}"
+            ".mcgrad-explorer .mcgrad-figure {width: 100%; height: auto; object-fit: contain;"
+            " object-position: left top}"
+            ".mcgrad-explorer .mcgrad-swatch {display: inline-block; width: 0.8em; "
+            "height: 0.8em; margin-right: 0.4em; border-radius: 2px}"
+            "</style>")
+
+
+def _live_figure(result: ExplorerResult, size: str) -> ExplorerFigure:
+    """The live explorer's figure for ``size``: fonts and lines from ``_FIGURE_RC``."""
+    with matplotlib.rc_context({**plotting.BASE_RC, **_FIGURE_RC[size]}):
+        return _LiveFigure(Figure(figsize=_LIVE_FIGSIZE[size]), result, size)
+
+
+class _LiveFigure(ExplorerFigure):
+    """An ExplorerFigure without titles or legends (the readout shows both) that renders
+    under its own size's settings."""
+
+    def __init__(self, fig: Figure, result: ExplorerResult, size: str) -> None:
+        self.size = size
+        super().__init__(fig, result, titles=False, legends=False)
+
+    def svg(self) -> bytes:
+        with matplotlib.rc_context({**plotting.BASE_RC, **_FIGURE_RC[self.size]}):
+            return super().svg()  # ticks made while drawing get this size's fonts too
+
+
+def build_explorer(objective: objectives.Objective | None = None, *, size: str | None = None):
+    """Sliders, a lecture/notebook size switch, the readout (HTML, CSS class
+    ``mcgrad-readout``) and the figure (SVG in an ``ipywidgets.Image``, class
+    ``mcgrad-figure``, scaled to fit the window) in one VBox; notebook 06 and the app
+    ``explorer-app.ipynb``.  ``size`` "lecture" or "notebook" (None: the style named by
+    ``MCGRAD_STYLE``).  theta and sigma update while dragging (cached draws); N, runs and
+    seed draw new noise, so update on release.  Slider classes: mcgrad-<key>."""
+    size = plotting.style_from_environment() if size is None else _checks.choice(
+        "size", size, SIZES)
+    if objective is not None:
+        _checks.objective("objective", objective)
     import ipywidgets as W
 
     once = {"continuous_update": False}
@@ -232,18 +367,34 @@ def build_explorer(objective: objectives.Objective | None = None):
     for key, slider in sliders.items():
         slider.value = DEFAULTS[key]
         slider.add_class(f"mcgrad-{key}")
+    switch = W.ToggleButtons(options=SIZES, value=size, description="size",
+                             tooltips=("large text for a projector", "compact"),
+                             style={"button_width": "6.5em"}).add_class("mcgrad-size")
     result = explore(objective, **DEFAULTS)
-    figure = ExplorerFigure(Figure(figsize=_figsize()), result)
-    image = W.Image(value=figure.png(), format="png", layout=W.Layout(max_width="100%"))
+    state = {"figure": _live_figure(result, size), "result": result}
+    image = W.Image(value=state["figure"].svg(), format="svg+xml").add_class("mcgrad-figure")
     readout = W.HTML(readout_html(result)).add_class("mcgrad-readout")
 
     def update(_change: object = None) -> None:
         new = explore(objective, **{key: s.value for key, s in sliders.items()})
-        figure.update(new)
-        image.value = figure.png()
+        state["figure"].update(new)
+        image.value = state["figure"].svg()  # the picture first, then the numbers
         readout.value = readout_html(new)
+        state["result"] = new
+
+    def resize(change: dict) -> None:
+        box.remove_class(f"mcgrad-{change['old']}")
+        box.add_class(f"mcgrad-{change['new']}")
+        state["figure"] = _live_figure(state["result"], change["new"])
+        image.value = state["figure"].svg()
 
     for slider in sliders.values():
         slider.observe(update, names="value")
-    controls = W.VBox(list(sliders.values()))
-    return W.VBox([W.HBox([controls, readout]), image]).add_class("mcgrad-explorer")
+    switch.observe(resize, names="value")
+    keys = list(sliders)
+    columns = [W.VBox([sliders[k] for k in keys[:3]]), W.VBox([*(sliders[k] for k in keys[3:]),
+                                                               switch])]
+    controls = W.HBox([W.HTML(_css(size)), *columns, readout],
+                      layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
+    box = W.VBox([controls, image]).add_class("mcgrad-explorer").add_class(f"mcgrad-{size}")
+    return box

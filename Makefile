@@ -37,7 +37,7 @@ test: $(STAMP)
 execute: $(STAMP)
 	@for nb in $(NB); do \
 	  echo "executing $$nb"; \
-	  $(BIN)/python tests/execute_notebook.py "$$nb" || exit 1; \
+	  env -u MCGRAD_STYLE $(BIN)/python tests/execute_notebook.py "$$nb" || exit 1; \
 	  $(BIN)/python tests/clean_notebook.py "$$nb" || exit 1; \
 	done
 

@@ -218,6 +218,7 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "widgets.explore": {"objective": lambda: None},
     "estimators.measure_valued": {"eps": lambda: _noise(64, 3)},
     "families.quadrature_moments": {"objective": lambda: objectives.Cosine(0.8)},
+    "families.gaussian_expectation": {"eps": lambda: moments.EPS},
 }
 
 # Per method name, for every class that has the method.

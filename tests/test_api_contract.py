@@ -225,6 +225,7 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
     "baselines.batch_coefficients": {"g": lambda: _noise(4, 8, seed=1),
                                      "h": lambda: _noise(4, 8, seed=2)},
     "families.quadrature_moments": {"objective": lambda: objectives.Cosine(0.8)},
+    "families.gaussian_expectation": {"eps": lambda: moments.EPS},
 }
 
 # Per method name, for every class that has the method.

@@ -133,7 +133,8 @@ def measure_valued(objective: Objective, theta: float, sigma: float,
         if not (np.isfinite(plus).all() and np.isfinite(minus).all()):
             raise ValueError(f"theta + sigma * noise overflows float64 for theta={theta!r}, "
                              f"sigma={sigma!r}; use smaller values")
-        terms = scale * (objective.value(plus) - objective.value(minus))
+        with _checks.NamedError(theta=theta, sigma=sigma, eps=eps):
+            terms = scale * (objective.value(plus) - objective.value(minus))
     if not np.isfinite(terms).all():
         raise ValueError(f"the terms overflow float64 for {objective.name} at theta={theta!r}, "
                          f"sigma={sigma!r}; use smaller values")

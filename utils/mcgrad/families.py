@@ -64,9 +64,12 @@ def gaussian_expectation(expr, eps=None):
     """
     import sympy as sp
 
-    eps = _symbols()[3] if eps is None else eps
-    if not isinstance(expr, sp.Basic):
-        raise TypeError(f"expr must be a SymPy expression, got {type(expr).__name__}")
+    if eps is None:
+        eps = _symbols()[3]
+    elif not isinstance(eps, sp.Symbol):
+        raise TypeError(f"eps must be a SymPy symbol such as sympy.Symbol('epsilon', real=True), "
+                        f"got {eps!r} of type {type(eps).__name__}")
+    expr = _checks.expression("expr", expr)
     out = sp.Integer(0)
     for term in sp.Add.make_args(sp.expand(sp.powsimp(sp.expand(expr.rewrite(sp.exp))))):
         arg, n, rest = sp.Integer(0), 0, sp.Integer(1)
@@ -170,12 +173,17 @@ def variance(name: str, family: str, k: object, theta: float = 1.0, sigma: float
     if family == "bump" and ks.min() < 0:
         raise ValueError(f"k must be >= 0 for the bump exp(-k x^2), got {ks.min()!r}")
     targets = np.array([_target(cost(family, kk), theta, sigma, wrt) for kk in ks])
-    if name == "measure_valued":
-        second = np.array([_mv_second(cost(family, kk), family, theta, sigma, wrt) for kk in ks])
-    else:
-        with np.errstate(all="ignore"):
-            second = np.real(_closed_second(name, family, wrt)(theta, sigma, ks + 0j))
-    var = np.maximum(second - targets**2, 0.0)  # >= 0; only rounding can push it below
+    try:
+        with _checks.quiet():
+            if name == "measure_valued":
+                second = np.array([_mv_second(cost(family, kk), family, theta, sigma, wrt)
+                                   for kk in ks])
+            else:
+                second = np.real(_closed_second(name, family, wrt)(theta, sigma, ks + 0j))
+            var = np.maximum(second - targets**2, 0.0)  # >= 0; only rounding pushes it below
+    except (ZeroDivisionError, OverflowError):  # e.g. 1 / sigma^2 for a tiny sigma
+        var = np.array([math.inf])
+    _checks.finite(var, f"the variance of {name}", k=k, theta=theta, sigma=sigma)
     return float(var[0]) if np.ndim(k) == 0 else var
 
 
@@ -262,14 +270,19 @@ def quadrature_moments(name: str, objective: objectives.Objective, theta: float,
         w = w / math.sqrt(2 * math.pi)
         return _moments(estimator(objective, theta, sigma, _noise(name, wrt, x,
                                                                   np.tile(u, m.size)),
-                                  wrt=wrt), w)
-    return _moments(estimator(objective, theta, sigma, _noise(name, wrt, x), wrt=wrt), w)
+                                  wrt=wrt), w, theta, sigma)
+    return _moments(estimator(objective, theta, sigma, _noise(name, wrt, x), wrt=wrt), w,
+                    theta, sigma)
 
 
-def _moments(terms: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
-    mean = float(np.sum(w * terms))
-    c = terms - mean
-    return mean, float(np.sum(w * c * c)), float(np.sum(w * c**4))
+def _moments(terms: np.ndarray, w: np.ndarray, theta: float,
+             sigma: float) -> tuple[float, float, float]:
+    with _checks.quiet():
+        mean = float(np.sum(w * terms))
+        c = terms - mean
+        out = np.array([mean, np.sum(w * c * c), np.sum(w * c**4)])
+    _checks.finite(out, "the moments of the terms", theta=theta, sigma=sigma)
+    return float(out[0]), float(out[1]), float(out[2])
 
 
 def crossing(family: str, theta: float = 1.0, sigma: float = 1.0, *, lo: float = 0.1,
@@ -278,8 +291,14 @@ def crossing(family: str, theta: float = 1.0, sigma: float = 1.0, *, lo: float =
 
     ``ValueError`` when V_RP - V_SF has the same sign at both ends (no crossing bracketed).
     """
+    _checks.choice("family", family, FAMILIES)
     lo, hi = _checks.real_scalar("lo", lo), _checks.real_scalar("hi", hi)
     tol = _checks.positive_scalar("tol", tol)
+    least = 0.0 if family == "bump" else -objectives.K_LIMIT
+    for arg, value in (("lo", lo), ("hi", hi)):
+        if not least <= value <= objectives.K_LIMIT:
+            raise ValueError(f"{arg} must be within [{least:g}, {objectives.K_LIMIT:g}] "
+                             f"(the allowed k of the {family} family), got {value!r}")
     if not lo < hi:
         raise ValueError(f"lo must be < hi, got lo={lo!r}, hi={hi!r}")
 
@@ -289,8 +308,8 @@ def crossing(family: str, theta: float = 1.0, sigma: float = 1.0, *, lo: float =
 
     g_lo, g_hi = gap(lo), gap(hi)
     if g_lo * g_hi > 0:
-        raise ValueError(f"V_RP - V_SF has the same sign at k = {lo:g} and k = {hi:g}: "
-                         "no crossing in between")
+        raise ValueError(f"V_RP - V_SF has the same sign at k = lo = {lo:g} and k = hi = "
+                         f"{hi:g}: no crossing in between; choose lo and hi around one")
     for _ in range(200):  # bisection halves the bracket; 200 steps exhaust float64
         if hi - lo <= tol:
             break

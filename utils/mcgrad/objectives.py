@@ -307,7 +307,7 @@ class GaussianBump(Objective):
             self.expectation(theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.exp(-sp.nsimplify(self.k) * x**2)
+        return sp.exp(-sp.nsimplify(self.k) * _checks.expression("x", x)**2)
 
     def __repr__(self) -> str:
         return f"GaussianBump(k={self.k!r})"
@@ -361,7 +361,7 @@ class Cosine(Objective):
         return -self.k * self.k * sigma * math.cos(self.k * theta) * d
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.cos(sp.nsimplify(self.k) * x)
+        return sp.cos(sp.nsimplify(self.k) * _checks.expression("x", x))
 
     def __repr__(self) -> str:
         return f"Cosine(k={self.k!r})"

@@ -19,7 +19,7 @@ from mcgrad import _checks, estimators, families, plotting
 K_GRID = np.linspace(0.05, 5.0, 34)
 THETA, SIGMA = 1.0, 1.0
 COLOR_KEYS = {"score_function": "score_function", "reparameterization": "reparameterization",
-              "measure_valued": "other"}
+              "measure_valued": "measure_valued"}
 LABELS = {"score_function": "score function", "reparameterization": "pathwise",
           "measure_valued": "measure-valued"}
 

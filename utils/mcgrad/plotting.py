@@ -28,12 +28,14 @@ COLORS: dict[str, str] = {
     "reparameterization": "#0072B2",
     "exact": "#000000",
     "baseline": "#009E73",
+    "measure_valued": "#D55E00",
     "other": "#CC79A7",
 }
 
 LABELS: dict[str, str] = {
     "score_function": "score function",
     "reparameterization": "reparameterization",
+    "measure_valued": "measure-valued",
     "exact": "exact",
 }
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import math
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
@@ -123,6 +125,9 @@ def decorate(ax: Any = None, *, title: str | None = None, xlabel: str | None = N
     if legend is None:
         legend = any(label and not label.startswith("_") for label in labels)
     if legend:
+        if not any(label and not label.startswith("_") for label in labels):
+            raise ValueError("legend=True needs at least one labelled artist on the Axes; "
+                             "pass label=... when plotting, or leave legend=None")
         ax.legend()
     ax.figure.tight_layout()
     return ax
@@ -149,10 +154,11 @@ def distance_panels(runs: dict, paths: dict, title: str = "", *,
                         f"got {type(runs).__name__} and {type(paths).__name__}")
     for name in runs:
         _checks.choice("runs key", name, tuple(COLORS))
-    lo_y, hi_y = (_checks.positive_scalar("ylim[0]", ylim[0]),
-                  _checks.positive_scalar("ylim[1]", ylim[1]))
-    if lo_y >= hi_y:
-        raise ValueError(f"ylim must be increasing, got {ylim!r}")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {title!r} of type {type(title).__name__}")
+    lo_y, hi_y = _limits("ylim", ylim)
+    if not 0 < lo_y < hi_y:
+        raise ValueError(f"ylim must be increasing and positive (a log axis), got {ylim!r}")
     fig, axes = plt.subplots(1, len(runs), figsize=(5 * len(runs), 4.4), sharey=True,
                              squeeze=False)
     entries: dict[str, Any] = {}
@@ -200,6 +206,17 @@ def color(name: str) -> str:
 _SCALES = ("linear", "log", "symlog", "logit")
 
 
+def _limits(name: str, value: object) -> tuple[float, float]:
+    """``value`` as a pair (low, high) of finite floats with low != high and a finite span."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (low, high) given as a tuple or list, "
+                        f"got {value!r}")
+    low, high = (_checks.real_scalar(f"{name}[{i}]", v) for i, v in enumerate(value))
+    if low == high or not math.isfinite(high - low):
+        raise ValueError(f"{name} must have low != high and a finite span, got {value!r}")
+    return low, high
+
+
 def _check_decorate(ax: Any, title: Any, xlabel: Any, ylabel: Any, xlim: Any, ylim: Any,
                     xscale: Any, yscale: Any, legend: Any) -> Any:
     """The arguments of :func:`decorate`, checked before anything is changed; the Axes."""
@@ -213,11 +230,7 @@ def _check_decorate(ax: Any, title: Any, xlabel: Any, ylabel: Any, xlim: Any, yl
     for name, value in (("xlim", xlim), ("ylim", ylim)):
         if value is None:
             continue
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-            raise TypeError(f"{name} must be a pair (low, high) or None, got {value!r}")
-        low, high = (_checks.real_scalar(f"{name}[{i}]", v) for i, v in enumerate(value))
-        if low == high:
-            raise ValueError(f"{name} must have low != high, got {value!r}")
+        _limits(name, value)
     for name, value in (("xscale", xscale), ("yscale", yscale)):
         if value is not None:
             _checks.choice(name, value, _SCALES)

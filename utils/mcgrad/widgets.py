@@ -295,7 +295,7 @@ _LIVE_FIGSIZE = {"notebook": (11.2, 3.8), "lecture": (11.2, 4.0)}
 _FONT_PX = {"notebook": 16, "lecture": 18}
 # Height (px) of everything on the page except the figure: the title and prompt above
 # the explorer, the controls and readout, margins.  The figure shrinks to leave it free.
-_RESERVED_PX = {"notebook": 250, "lecture": 280}
+_RESERVED_PX = {"notebook": 310, "lecture": 320}
 
 
 def _css(size: str) -> str:

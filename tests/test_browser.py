@@ -259,3 +259,76 @@ def test_explorer_in_voila(browser, tmp_path):
                 exercise_explorer(page)
         finally:
             page.close()
+
+
+APP = "notebooks/explorer-app.ipynb"
+PROJECTOR = {"width": 1280, "height": 720}
+MIN_FONT_PX = 16.0  # labels and readouts must be readable from the back of a room
+
+
+def test_app_fits_a_projector_in_voila(browser, tmp_path):
+    """The app at 1280x720: every control and the figure inside the viewport, labels and
+    readout at least 16 px, and a slider move reaches the readout with the exact values."""
+    from playwright.sync_api import expect
+
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [str(BIN / "voila"), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+           f"--Voila.token={token}", "--ServerApp.allow_root=True", APP]
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
+        page = browser.new_page(viewport=PROJECTOR)
+        try:
+            with screenshot_on_failure(page, "app-1280x720"):
+                page.goto(f"http://127.0.0.1:{port}/?token={token}", timeout=RUN_ALL)
+                figure = page.locator(".mcgrad-explorer .mcgrad-figure")
+                expect(figure).to_be_visible(timeout=RUN_ALL)
+                page.wait_for_function("document.querySelector('.mcgrad-figure').complete "
+                                       "&& document.querySelector('.mcgrad-figure')"
+                                       ".naturalWidth > 0", timeout=STEP)
+                controls = [*(f".mcgrad-{key}" for key in widgets.DEFAULTS), ".mcgrad-size",
+                            ".mcgrad-readout", ".mcgrad-figure"]
+                for selector in controls:
+                    box = page.locator(f".mcgrad-explorer {selector}").bounding_box()
+                    assert box is not None, f"{selector} is not displayed"
+                    inside = (box["x"] >= 0 and box["y"] >= 0
+                              and box["x"] + box["width"] <= PROJECTOR["width"]
+                              and box["y"] + box["height"] <= PROJECTOR["height"])
+                    assert inside, f"{selector} at {box} leaves the 1280x720 viewport"
+                fonts = page.eval_on_selector_all(
+                    ".mcgrad-explorer .widget-label, .mcgrad-explorer .widget-readout, "
+                    ".mcgrad-readout td, .mcgrad-readout th",
+                    "els => els.filter(e => e.offsetParent !== null)"
+                    ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+                assert fonts and min(fonts) >= MIN_FONT_PX, fonts
+                exercise_explorer(page)
+        finally:
+            page.close()
+
+
+def test_notebook_06_unrun_shows_no_widget_error(browser, tmp_path):
+    """06 opened in JupyterLab without running it: the stored outputs (a static picture and a
+    'run this cell' line) render, and no 'Error displaying widget' appears."""
+    from playwright.sync_api import expect
+
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
+           f"--ServerApp.root_dir={ROOT}", f"--LabApp.user_settings_dir={lab_settings(tmp_path)}",
+           f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            with screenshot_on_failure(page, "jupyterlab-unrun"):
+                page.goto(f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}?token={token}")
+                # the widget manager renders stored widget views once the kernel is up
+                status = page.locator("#jp-main-statusbar")
+                expect(status).to_contain_text("(ipykernel) | Idle", timeout=RUN_ALL)
+                stand_in = page.locator(".jp-OutputArea-output",
+                                        has_text="Run this cell to activate the sliders.")
+                expect(stand_in).to_have_count(1, timeout=STEP)
+                expect(page.locator(".jp-OutputArea-output img").first).to_be_visible()
+                expect(page.get_by_text("Error displaying widget")).to_have_count(0)
+                expect(page.locator(".jp-OutputArea-output", has_text="VBox(children=")
+                       ).to_have_count(0)
+        finally:
+            page.close()

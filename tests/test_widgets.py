@@ -196,9 +196,17 @@ def test_figure_updates_in_place():
 
 def test_explorer_wiring_updates_the_readout():
     box = widgets.build_explorer()
-    (controls, readout), _image = box.children[0].children, box.children[1]
-    sliders = {s.description: s for s in controls.children}
-    assert "mcgrad-readout" in readout._dom_classes
+    controls, image = box.children
+    assert "mcgrad-figure" in image._dom_classes
+    leaves = []
+
+    def walk(widget):  # the controls sit in nested boxes; collect the leaf widgets
+        for child in getattr(widget, "children", ()):
+            (walk if hasattr(child, "children") else leaves.append)(child)
+
+    walk(controls)
+    sliders = {s.description: s for s in leaves if hasattr(s, "description")}
+    (readout,) = [w for w in leaves if "mcgrad-readout" in w._dom_classes]
     assert "theta = 2, sigma = 1, N = 100," in readout.value
     sliders["θ"].value = 0.0
     sliders["N"].value = 1000

@@ -137,16 +137,13 @@ def readout_text(result: ExplorerResult) -> str:
     return "\n".join(lines)
 
 
-LEGEND = ("Left: histogram of the runs, normal approximation (black), true gradient (dashed). "
-          "Right: exact variance (lines), Monte Carlo ± 1 standard error (dots).")
-
-
 def readout_html(result: ExplorerResult) -> str:
     """The readout as HTML; each number sits in a cell with a stable ``data-key``, and each
     estimator's row starts with its colour (the figure's legend)."""
     _check_result(result)
-    style = ("<style>.mcgrad-readout td, .mcgrad-readout th {padding: 1px 10px; "
-             "text-align: right; font-variant-numeric: tabular-nums}"
+    style = ("<style>.mcgrad-readout td, .mcgrad-readout th {padding: 0 0 0 0.6em; "
+             "line-height: 1.3; text-align: right; font-variant-numeric: tabular-nums}"
+             ".mcgrad-readout table {margin: 0.2em 0 0 0}"
              ".mcgrad-readout tr > th:first-child {text-align: left}</style>")
     cols = ("mean", "exact-mean", "var", "exact-var")
     swatch = {name: f'<span class="mcgrad-swatch" style="background:{plotting.color(name)}">'
@@ -157,8 +154,7 @@ def readout_html(result: ExplorerResult) -> str:
     return (f'{style}<div data-key="settings">theta = {result.theta:g}, sigma = '
             f"{result.sigma:g}, N = {result.n}, runs = {result.runs}, seed = {result.seed}; "
             f"true gradient {result.gradient:.4g}</div><table><tr><th></th><th>mean</th>"
-            f"<th>exact mean</th><th>variance</th><th>exact variance</th></tr>{body}</table>"
-            f'<div class="mcgrad-legend">{LEGEND}</div>')
+            f"<th>exact</th><th>variance</th><th>exact</th></tr>{body}</table>")
 
 
 def _check_result(result: object) -> ExplorerResult:
@@ -296,10 +292,10 @@ _FIGURE_RC = {
                 "lines.markersize": 8},
 }
 _LIVE_FIGSIZE = {"notebook": (11.2, 3.8), "lecture": (11.2, 4.0)}
-_FONT_PX = {"notebook": 16, "lecture": 19}
+_FONT_PX = {"notebook": 16, "lecture": 18}
 # Height (px) of everything on the page except the figure: the title and prompt above
 # the explorer, the controls and readout, margins.  The figure shrinks to leave it free.
-_RESERVED_PX = {"notebook": 270, "lecture": 290}
+_RESERVED_PX = {"notebook": 310, "lecture": 320}
 
 
 def _css(size: str) -> str:
@@ -317,7 +313,9 @@ def _css(size: str) -> str:
             ".mcgrad-explorer .widget-label, .mcgrad-explorer .widget-readout, "
             ".mcgrad-explorer .widget-toggle-button, .mcgrad-explorer .mcgrad-readout "
             "{font-size: var(--jp-widgets-font-size)}"
-            ".mcgrad-explorer .widget-readout {min-width: 4em}"
+            ".mcgrad-explorer .widget-readout {min-width: 3.2em}"
+            ".mcgrad-explorer .widget-slider {width: 15em}"
+            ".mcgrad-explorer .mcgrad-readout {flex: 0 1 auto; min-width: 0; margin-left: 0.5em}"
             ".mcgrad-explorer .mcgrad-figure {width: 100%; height: auto; object-fit: contain;"
             " object-position: left top}"
             ".mcgrad-explorer .mcgrad-swatch {display: inline-block; width: 0.8em; "
@@ -394,7 +392,7 @@ def build_explorer(objective: objectives.Objective | None = None, *, size: str |
     keys = list(sliders)
     columns = [W.VBox([sliders[k] for k in keys[:3]]), W.VBox([*(sliders[k] for k in keys[3:]),
                                                                switch])]
-    controls = W.HBox([W.HTML(_css(size)), *columns, readout],
-                      layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
+    controls = W.HBox([W.HTML(_css(size)), *columns, readout],  # one row: readout beside
+                      layout=W.Layout(flex_flow="row nowrap", align_items="flex-start"))
     box = W.VBox([controls, image]).add_class("mcgrad-explorer").add_class(f"mcgrad-{size}")
     return box

@@ -36,7 +36,6 @@ CHUNK = 2**19  # per-sample terms per block (2 MB of float32, stays in the CPU c
 _PER_ESTIMATOR = "estimates mean var var_se exact_mean exact_var hist normal curve".split()
 
 
-@functools.lru_cache(maxsize=2, typed=True)  # typed: True is not the int 1
 def draws(n: int, runs: int, seed: int) -> np.ndarray:
     """Standard-normal noise eps, shape (runs, n), float32, read-only; the same array object
     for the same (n, runs, seed).  ``ValueError`` when runs * n exceeds ``MAX_DRAWS``."""
@@ -46,6 +45,11 @@ def draws(n: int, runs: int, seed: int) -> np.ndarray:
     if runs * n > MAX_DRAWS:
         raise ValueError(f"runs * n = {runs} * {n} = {runs * n:,} draws exceeds the explorer's "
                          f"memory budget of {MAX_DRAWS:,} draws (40 MB); lower runs or n")
+    return _draws(n, runs, seed)  # validated first, so the cache only ever sees ints
+
+
+@functools.lru_cache(maxsize=2)
+def _draws(n: int, runs: int, seed: int) -> np.ndarray:
     eps = np.random.default_rng(seed).standard_normal((runs, n), dtype=np.float32)
     eps.flags.writeable = False  # shared by every caller: nobody may change it
     return eps

@@ -95,13 +95,13 @@ def test_monte_carlo_within_exact_standard_errors(theta, sigma, n):
 
 
 def test_draws_are_cached_read_only_float32():
-    widgets._draws.cache_clear()
+    widgets.draws.cache_clear()
     a = widgets.draws(50, 100, 7)
     assert a is widgets.draws(50, 100, 7)
     assert a.shape == (100, 50) and a.dtype == np.float32 and not a.flags.writeable
     with pytest.raises(ValueError):
         a[0, 0] = 1.0
-    assert widgets._draws.cache_info().misses == 1 and widgets._draws.cache_info().hits == 1
+    assert widgets.draws.cache_info().misses == 1 and widgets.draws.cache_info().hits == 1
     assert not np.array_equal(a, widgets.draws(50, 100, 8))
     expected = np.random.default_rng(7).standard_normal((100, 50), dtype=np.float32)
     np.testing.assert_array_equal(a, expected)
@@ -109,7 +109,7 @@ def test_draws_are_cached_read_only_float32():
 
 def test_moving_theta_or_sigma_draws_nothing_new(monkeypatch):
     """Common random numbers: after the first update, theta and sigma moves reuse eps."""
-    widgets._draws.cache_clear()
+    widgets.draws.cache_clear()
     first = widgets.explore(F, **settings(theta=2.0))
     eps = widgets.draws(first.n, first.runs, first.seed)
 
@@ -123,7 +123,7 @@ def test_moving_theta_or_sigma_draws_nothing_new(monkeypatch):
         np.testing.assert_allclose(r.estimates["reparameterization"],
                                    2 * (theta + sigma * eps.mean(axis=1, dtype=np.float64)),
                                    rtol=1e-5, atol=1e-5)
-    assert widgets._draws.cache_info().misses == 1
+    assert widgets.draws.cache_info().misses == 1
 
 
 def test_same_inputs_same_result():

@@ -213,15 +213,21 @@ def exercise_explorer(page) -> None:
     check_readout(page, 0.0, d["sigma"], widgets.N_CHOICES[widgets.N_CHOICES.index(d["n"]) + 1])
 
 
-def test_explorer_in_jupyterlab(browser, tmp_path):
-    from playwright.sync_api import expect
-
+def jupyterlab_command(tmp_path):
+    """A free port, a random token and the command that serves JupyterLab on them."""
     port, token = free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
            f"--ServerApp.root_dir={ROOT}", f"--LabApp.user_settings_dir={lab_settings(tmp_path)}",
            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
+    return port, token, cmd
+
+
+def test_explorer_in_jupyterlab(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    port, token, cmd = jupyterlab_command(tmp_path)
     with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
@@ -309,12 +315,7 @@ def test_notebook_06_unrun_shows_no_widget_error(browser, tmp_path):
     'run this cell' line) render, and no 'Error displaying widget' appears."""
     from playwright.sync_api import expect
 
-    port, token = free_port(), secrets.token_hex(16)
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
-           f"--ServerApp.root_dir={ROOT}", f"--LabApp.user_settings_dir={lab_settings(tmp_path)}",
-           f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
+    port, token, cmd = jupyterlab_command(tmp_path)
     with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:

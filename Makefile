@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
-NB     ?= notebooks/*.ipynb
+NB     ?= notebooks/solutions/*.ipynb notebooks/explorer-app.ipynb
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_OK := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 
@@ -15,7 +15,7 @@ ROOT_OK := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 help:
 	@echo "make lab      open the collection in JupyterLab (creates .venv on first use)"
 	@echo "make test     run unit tests, notebook hygiene, strict nbval and the browser test"
-	@echo "make execute  re-run every notebook in place from a fresh kernel (NB=path for one)"
+	@echo "make execute  re-run every notebook from a fresh kernel; student copies derived from the twins (NB=path for one)"
 	@echo "make bench    run the timing scripts in benchmarks/"
 	@echo "make app      serve the explorer app (notebooks/explorer-app.ipynb) with Voila"
 	@echo "make lecture  open JupyterLab on the overview with lecture-size figures (MCGRAD_STYLE=lecture)"
@@ -34,11 +34,26 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# A lesson's source is its solutions twin (notebooks/solutions/NN-name.ipynb): execute runs
+# the twin, derives the student notebook from it (tests/derive_student.py) and runs that.
+# NB may name a twin, a student notebook (its twin is used) or the app.
 execute: $(STAMP)
 	@for nb in $(NB); do \
-	  echo "executing $$nb"; \
-	  env -u MCGRAD_STYLE $(BIN)/python tests/execute_notebook.py "$$nb" || exit 1; \
-	  $(BIN)/python tests/clean_notebook.py "$$nb" || exit 1; \
+	  twin=notebooks/solutions/$$(basename "$$nb"); \
+	  if [ -f "$$twin" ]; then \
+	    echo "executing $$twin"; \
+	    $(BIN)/python tests/derive_student.py "$$twin" || exit 1; \
+	    env -u MCGRAD_STYLE $(BIN)/python tests/execute_notebook.py "$$twin" || exit 1; \
+	    $(BIN)/python tests/clean_notebook.py "$$twin" || exit 1; \
+	    student=notebooks/$$(basename "$$nb"); \
+	    echo "executing $$student"; \
+	    env -u MCGRAD_STYLE $(BIN)/python tests/execute_notebook.py "$$student" || exit 1; \
+	    $(BIN)/python tests/clean_notebook.py "$$student" || exit 1; \
+	  else \
+	    echo "executing $$nb"; \
+	    env -u MCGRAD_STYLE $(BIN)/python tests/execute_notebook.py "$$nb" || exit 1; \
+	    $(BIN)/python tests/clean_notebook.py "$$nb" || exit 1; \
+	  fi; \
 	done
 
 bench: $(STAMP)

@@ -14,13 +14,16 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-IDS = [p.name for p in NOTEBOOKS]
+# The student notebooks and their solutions twins (notebooks/solutions/, the source).
+STUDENT = sorted((ROOT / "notebooks").glob("*.ipynb"))
+TWINS = sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+NOTEBOOKS = STUDENT + TWINS
+IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
 # Apps hold a widget and nothing else (CONTRIBUTING.md): exempt by name from the lesson
 # anatomy (numbered name, H1, Summary, Exercises, short cells), not from hygiene.
 APPS = {"explorer-app.ipynb"}
 LESSONS = [p for p in NOTEBOOKS if p.name not in APPS]
-LESSON_IDS = [p.name for p in LESSONS]
+LESSON_IDS = [str(p.relative_to(ROOT / "notebooks")) for p in LESSONS]
 NAME = re.compile(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb")
 MACHINE_PATH = re.compile(r"(/root/|/home/|/Users/|/tmp/|/work/|site-packages|[A-Z]:\\\\Users)")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)|<a [^>]*href=\"([^\"]+)\"")
@@ -109,7 +112,11 @@ def test_anatomy(path):
     assert h1.startswith(f"# {path.name[:2]} "), f"H1 must start with the number: {h1!r}"
     headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()]
     assert "## Summary" in headings and "## Exercises" in headings
-    assert any("solution" in c.metadata.get("tags", []) for c in nb.cells), "no solution cells"
+    solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+    if path.parent.name == "solutions":
+        assert solutions, "a twin holds the worked solutions"
+    else:
+        assert not solutions, "a student notebook holds no solution cells"
     setup = code_cells(nb)[0]
     assert setup.outputs == [], "the setup cell must print nothing"
 
@@ -145,7 +152,7 @@ def test_seeded_generators_and_shared_colours(path):
 def test_overview_and_readme_list_every_notebook():
     overview = "\n".join(c.source for c in load(ROOT / "notebooks" / "00-overview.ipynb").cells)
     readme = (ROOT / "README.md").read_text()
-    for path in NOTEBOOKS:
+    for path in STUDENT:
         if path.name == "00-overview.ipynb":
             continue
         assert path.name in overview, f"00-overview does not link {path.name}"

@@ -1,10 +1,13 @@
 """What a student meets when opening a notebook, checked mechanically.
 
-For every lesson notebook (``notebooks/NN-*.ipynb``; the app ``explorer-app.ipynb``
-is exempt by name):
+For every lesson notebook (``notebooks/NN-*.ipynb``, and its solutions twin in
+``notebooks/solutions/``; the app ``explorer-app.ipynb`` is exempt by name):
 
-* solution cells (tag ``solution``) are collapsed, first line ``# Solution`` or
-  ``**Solution.**``, and their stored outputs give no value away (only "Correct.");
+* a student notebook holds no solution: no cell tagged ``solution``, no
+  ``# Solution`` or ``**Solution.**``, no revealed answer, and no stored "Correct.";
+* in the twin, solution cells (tag ``solution``) are visible, start with
+  ``# Solution`` or ``**Solution.**``, and a code solution reveals its answer and
+  ends with the check, whose stored output is "Correct.";
 * answer cells (``exercises.check(`` outside a solution) start from ``answer = None``
   and store "Not answered yet";
 * no code line is longer than 88 characters;
@@ -23,9 +26,11 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb")
+STUDENT = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb")
                  if re.fullmatch(r"\d\d-.+\.ipynb", p.name))
-IDS = [p.name for p in LESSONS]
+TWINS = sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+LESSONS = STUDENT + TWINS
+IDS = [str(p.relative_to(ROOT / "notebooks")) for p in LESSONS]
 MAX_LINE = 88
 NOT_ANSWERED = "Not answered yet"
 
@@ -45,29 +50,48 @@ def output_text(out: nbformat.NotebookNode) -> str:
 
 
 def test_the_app_is_exempt_and_lessons_are_found():
-    assert len(LESSONS) >= 4
+    assert len(STUDENT) >= 4 and [p.name for p in TWINS] == [p.name for p in STUDENT]
     assert all(p.name != "explorer-app.ipynb" for p in LESSONS)
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=IDS)
-def test_solutions_are_hidden_and_give_nothing_away(path):
-    solutions = [(i, c) for i, c in enumerate(load(path).cells) if is_solution(c)]
+@pytest.mark.parametrize("path", STUDENT, ids=[p.name for p in STUDENT])
+def test_a_student_notebook_holds_no_solution(path):
+    for i, cell in enumerate(load(path).cells):
+        assert not is_solution(cell), f"cell {i} is a solution cell"
+        assert "jupyter" not in cell.metadata, f"cell {i} hides something"
+        source = cell.source.lstrip()
+        assert not source.startswith(("# Solution", "**Solution")), f"cell {i}: {source[:40]!r}"
+        assert "exercises.reveal(" not in cell.source, f"cell {i} reveals an answer"
+        for out in cell.get("outputs", []):
+            text = output_text(out)
+            assert "Correct." not in text and "answer = " not in text, (
+                f"cell {i}: stored output gives an answer away: {text!r}")
+
+
+@pytest.mark.parametrize("path", TWINS, ids=[f"solutions/{p.name}" for p in TWINS])
+def test_twin_solutions_are_worked_and_checked(path):
+    solutions = [(i, c) for i, c in enumerate(load(path).cells) if is_solution(c)
+                 and "solutions-banner" not in c.metadata.get("tags", [])]
     assert solutions, "no solution cells"
     for i, cell in solutions:
-        hidden = cell.metadata.get("jupyter", {})
+        assert "jupyter" not in cell.metadata, f"cell {i}: a worked solution is not hidden"
         first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
-        assert hidden.get("source_hidden") is True, f"cell {i}: source not hidden"
         if cell.cell_type == "markdown":
             assert first.startswith("**Solution.**"), f"cell {i} starts {first!r}"
             continue
-        assert hidden.get("outputs_hidden") is True, f"cell {i}: outputs not hidden"
         assert first == "# Solution", f"cell {i}: first line is {first!r}, not '# Solution'"
-        for out in cell.outputs:
-            text = output_text(out)
-            assert not re.search(r"\d", text), f"cell {i}: stored output shows {text!r}"
-            lines = [line for line in text.splitlines() if line.strip()]
-            assert all(line == "Correct." for line in lines), (
-                f"cell {i}: a solution may print only 'Correct.', got {text!r}")
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        checks = [line for line in lines if line.startswith("exercises.check(")]
+        if not checks:
+            continue  # a worked check of a discussion (e.g. SymPy asserts), no answer
+        assert lines[-1].startswith("exercises.check("), f"cell {i} must end with the check"
+        assert any(line.startswith("exercises.reveal(") for line in lines), (
+            f"cell {i}: a worked solution states its answer with exercises.reveal")
+        text = "".join(output_text(out) for out in cell.outputs)
+        shown = [line for line in text.splitlines() if line.strip()]
+        # the check prints "Correct." and returns True, which the cell displays
+        assert shown and shown[0].startswith("answer = ") and shown[-2:] == ["Correct.", "True"], (
+            f"cell {i}: stored output {text!r}")
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)

@@ -7,7 +7,7 @@ exercise asks for a closed form or a fixed-point equation.
 from mcgrad.exercises import exercise
 
 
-@exercise("07.1", "value", rtol=1e-9, hint="set E[theta^2] equal on both sides of eq. (7)")
+@exercise("07.1", "value", hint="set E[theta^2] equal on both sides of eq. (7)")
 def stationary_second_moment() -> float:
     """Iterate eq. (7) at eta = 0.1, N = 4, sigma = 1 until it stops changing."""
     eta, N, sigma, m2 = 0.1, 4, 1.0, 9.0

@@ -28,13 +28,13 @@ def optimal_baseline_shifted():
     return (3 * sig**4 + a**2 * sig**2) / sig**2
 
 
-@exercise("08.2", "value", rtol=1e-9, hint="divide the b = b* row of eq. (5) by the no-baseline row")
+@exercise("08.2", "value", hint="divide the b = b* row of eq. (5) by the no-baseline row")
 def remaining_fraction() -> float:
     """Var((f - b*) s) / Var(f s) at theta = 2, sigma = 1, by quadrature (b* = 7)."""
     return (_var(lambda e: ((2 + e) ** 2 - 7) * e) / _var(lambda e: (2 + e) ** 2 * e))
 
 
-@exercise("08.3", "value", rtol=1e-8, hint="set the two variances equal and solve for theta > 0")
+@exercise("08.3", "value", hint="set the two variances equal and solve for theta > 0")
 def antithetic_threshold() -> float:
     """theta where pair and two-sample variances of f = x^3 cross, by bisection on quadrature."""
     def excess(theta: float) -> float:

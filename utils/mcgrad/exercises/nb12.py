@@ -20,7 +20,7 @@ def _log_normal(x: np.ndarray, theta: float, sigma: float) -> np.ndarray:
     return -0.5 * ((x - theta) / sigma) ** 2 - math.log(sigma) - 0.5 * math.log(2 * math.pi)
 
 
-@exercise("12.1", "value", rtol=1e-9, hint="differentiate f(x) log p along the path x = theta + "
+@exercise("12.1", "value", hint="differentiate f(x) log p along the path x = theta + "
           "sigma eps, and take the expectation over eps")
 def _bug_nothing_stopped() -> float:
     # f(x) = x^3, f'(x) = 3 x^2, eq. (3) of notebook 12

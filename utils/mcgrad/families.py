@@ -59,8 +59,10 @@ def _symbols():
 def gaussian_expectation(expr, eps=None):
     """E over eps ~ N(0, 1) of a SymPy expression: sums of eps^n exp(quadratic), eq. (G).
 
-    ``eps`` defaults to the symbol ``epsilon`` (real).  Trigonometric factors are rewritten
-    as complex exponentials; apply ``sympy.expand_complex`` for a real form.
+    ``eps`` defaults to the symbol ``epsilon`` (real); another symbol of the same name (e.g. a
+    plain ``Symbol('epsilon')``) counts as ``eps``.  Degree in eps at most
+    ``moments.MAX_DEGREE``.  Trigonometric factors are rewritten as complex exponentials;
+    apply ``sympy.expand_complex`` for a real form.
     """
     import sympy as sp
 
@@ -69,7 +71,9 @@ def gaussian_expectation(expr, eps=None):
     elif not isinstance(eps, sp.Symbol):
         raise TypeError(f"eps must be a SymPy symbol such as sympy.Symbol('epsilon', real=True), "
                         f"got {eps!r} of type {type(eps).__name__}")
-    expr = _checks.expression("expr", expr)
+    from mcgrad.moments import check_degree, own_symbol
+
+    expr = check_degree(own_symbol(_checks.expression("expr", expr), eps), eps)
     out = sp.Integer(0)
     for term in sp.Add.make_args(sp.expand(sp.powsimp(sp.expand(expr.rewrite(sp.exp))))):
         arg, n, rest = sp.Integer(0), 0, sp.Integer(1)
@@ -86,8 +90,11 @@ def gaussian_expectation(expr, eps=None):
                                  f"quadratics, got the factor {fac}")
             else:
                 rest *= fac
-        poly = sp.Poly(sp.expand(arg), eps)
-        if poly.degree() > 2:
+        try:
+            poly = sp.Poly(sp.expand(arg), eps)
+        except sp.PolynomialError:
+            poly = None
+        if poly is None or poly.degree() > 2 or any(c.has(eps) for c in poly.coeffs()):
             raise ValueError(f"exponent {arg} is not quadratic in {eps}")
         a2, a1, a0 = (poly.coeff_monomial(eps**j) for j in (2, 1, 0))
         p = 1 - 2 * a2  # eq. (G); positive for every cost family here

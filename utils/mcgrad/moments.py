@@ -52,6 +52,43 @@ def _tail_moment(k: int) -> sp.Expr:
     return sp.simplify(sp.integrate(EPS**k * PHI, (EPS, _LOWER, sp.oo)))
 
 
+MAX_DEGREE = 400  # highest power of eps integrated; beyond, expanding takes minutes
+
+
+def degree_bound(expr: sp.Expr, eps: sp.Symbol) -> int:
+    """An upper bound on the degree of ``expr`` in ``eps``, read from the tree without expanding.
+
+    Powers multiply the bound of their base, products add, sums and function arguments take
+    the largest; a non-integer power of an expression in eps counts as MAX_DEGREE + 1.
+    """
+    if not expr.has(eps):
+        return 0
+    if expr == eps:
+        return 1
+    if expr.is_Pow:
+        base = degree_bound(expr.base, eps)
+        if expr.exp.is_Integer and expr.exp >= 0 and not expr.exp.has(eps):
+            return base * int(expr.exp) if base else 0
+        return MAX_DEGREE + 1
+    parts = [degree_bound(a, eps) for a in expr.args]
+    return sum(parts) if expr.is_Mul else max(parts, default=0)
+
+
+def own_symbol(expr: sp.Expr, eps: sp.Symbol) -> sp.Expr:
+    """``expr`` with any other symbol named like ``eps`` (e.g. a plain Symbol('epsilon')) made ``eps``."""
+    twins = {s: eps for s in expr.free_symbols if s.name == eps.name and s != eps}
+    return expr.xreplace(twins) if twins else expr
+
+
+def check_degree(expr: sp.Expr, eps: sp.Symbol, name: str = "expr") -> sp.Expr:
+    """``expr`` if its degree in ``eps`` is at most MAX_DEGREE, else a ValueError naming it."""
+    if degree_bound(expr, eps) > MAX_DEGREE:
+        raise ValueError(f"{name} must have degree at most {MAX_DEGREE} in {eps} (a higher power "
+                         f"would take minutes to expand), got degree up to "
+                         f"{degree_bound(expr, eps)}")
+    return expr
+
+
 def _polynomial_expectation(expr: sp.Expr, moment: Callable[[int], sp.Expr]) -> sp.Expr:
     try:
         poly = sp.Poly(expr, EPS)
@@ -68,14 +105,15 @@ def _polynomial_expectation(expr: sp.Expr, moment: Callable[[int], sp.Expr]) -> 
 def expect(expr: sp.Expr) -> sp.Expr:
     """E[expr] for eps ~ N(0, 1), where ``expr`` is an expression in ``EPS``.
 
-    Supported: polynomials in eps (coefficients may involve ``THETA``, ``SIGMA``),
-    plus terms multiplied by one Heaviside step whose argument increases with eps.
+    Supported: polynomials in eps of degree at most ``MAX_DEGREE`` (coefficients may involve
+    ``THETA``, ``SIGMA``), plus terms multiplied by one Heaviside step whose argument
+    increases with eps.  A symbol named ``epsilon`` without assumptions counts as ``EPS``.
     """
-    expr = _checks.expression("expr", expr).replace(
+    expr = own_symbol(_checks.expression("expr", expr), EPS).replace(
         lambda e: e.is_Pow and isinstance(e.base, sp.Heaviside) and e.exp.is_positive,
         lambda e: e.base,  # 1[.]^n = 1[.]
     )
-    expr = sp.expand(expr)
+    expr = sp.expand(check_degree(expr, EPS))
     steps = expr.atoms(sp.Heaviside)
     if not steps:
         return _polynomial_expectation(expr, _normal_moment)
@@ -160,8 +198,15 @@ def per_sample_term(estimator_name: str, objective: Objective, *,
 def _derive(name: str, wrt: str, key: str, f: sp.Expr, differentiable: bool,
             fname: str) -> tuple[sp.Expr, sp.Expr]:
     term = _term(name, wrt, f, differentiable, fname)
-    mean = sp.simplify(expect(term))
-    var = sp.simplify(expect(term**2) - mean**2)
+    try:
+        mean = sp.simplify(expect(term))
+        var = sp.simplify(expect(term**2) - mean**2)
+    except ValueError as exc:
+        raise ValueError(
+            f"objective {fname} is not supported by mcgrad.moments, which integrates objectives "
+            f"whose f is a polynomial of degree <= {MAX_DEGREE // 4} (Constant, Linear, Square, "
+            f"ShiftedSquare, baselines.Monomial) or the step 1[x > 0] (Step); for Cosine and "
+            f"GaussianBump use mcgrad.families.variance ({exc})") from None
     if var.is_rational_function(THETA, SIGMA):
         var = sp.factor(var)  # one fraction: (theta^4 + 14 theta^2 sigma^2 + 15 sigma^4) / sigma^2
     return mean, var

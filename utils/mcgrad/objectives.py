@@ -38,6 +38,12 @@ def _exact(value: float, theta: float, sigma: float) -> float:
     return float(_checks.finite(value, "the exact value", theta=theta, sigma=sigma))
 
 
+def _number(value: float) -> sp.Expr:
+    """``value`` as an exact SymPy number: the simplest rational if it rounds back, else exact."""
+    simple = sp.nsimplify(value)
+    return simple if float(simple) == value else sp.Rational(value)
+
+
 def _params(theta: object, sigma: object) -> tuple[float, float]:
     return _checks.real_scalar("theta", theta), _checks.positive_scalar("sigma", sigma)
 
@@ -111,7 +117,7 @@ class Constant(Objective):
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
         x = _checks.expression("x", x)
-        return sp.nsimplify(self.c) + 0 * x
+        return _number(self.c) + 0 * x
 
     def __repr__(self) -> str:
         return f"Constant(c={self.c!r})"
@@ -147,7 +153,7 @@ class Linear(Objective):
         return 0.0
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.nsimplify(self.a) * _checks.expression("x", x)
+        return _number(self.a) * _checks.expression("x", x)
 
     def __repr__(self) -> str:
         return f"Linear(a={self.a!r})"
@@ -186,7 +192,7 @@ class ShiftedSquare(Objective):
         return _exact(2 * sigma, theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return (_checks.expression("x", x) - sp.nsimplify(self.k)) ** 2
+        return (_checks.expression("x", x) - _number(self.k)) ** 2
 
     def __repr__(self) -> str:
         return f"ShiftedSquare(k={self.k!r})"
@@ -226,12 +232,16 @@ class Step(Objective):
 
     def gradient(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        z = theta / sigma
-        return math.exp(-0.5 * z * z) / (sigma * math.sqrt(2 * math.pi))
+        z = theta / sigma  # may be +-inf for a subnormal sigma: the density is then 0
+        log_value = -0.5 * z * z - math.log(sigma) - 0.5 * math.log(2 * math.pi)
+        return _exact(math.exp(log_value) if log_value < 709.7 else math.inf, theta, sigma)
 
     def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        return _exact(-(theta / sigma) * self.gradient(theta, sigma), theta, sigma)
+        z = theta / sigma
+        if not math.isfinite(z):  # the Gaussian factor underflows far faster than z grows
+            return -0.0 if z > 0 else 0.0
+        return _exact(-z * self.gradient(theta, sigma), theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
         return sp.Heaviside(_checks.expression("x", x), 0)
@@ -277,11 +287,15 @@ class GaussianBump(Objective):
 
     def value(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
+        if self.k == 0:
+            return np.ones_like(x)
         with np.errstate(over="ignore"):
             return np.exp(-self.k * np.square(x))  # underflows to 0 for huge |x|
 
     def derivative(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
+        if self.k == 0:
+            return np.zeros_like(x)
         with np.errstate(over="ignore", invalid="ignore"):
             fx = np.exp(-self.k * np.square(x))
             out = -2 * self.k * x * fx
@@ -307,7 +321,7 @@ class GaussianBump(Objective):
             self.expectation(theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.exp(-sp.nsimplify(self.k) * _checks.expression("x", x)**2)
+        return sp.exp(-_number(self.k) * _checks.expression("x", x)**2)
 
     def __repr__(self) -> str:
         return f"GaussianBump(k={self.k!r})"
@@ -361,7 +375,7 @@ class Cosine(Objective):
         return -self.k * self.k * sigma * math.cos(self.k * theta) * d
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.cos(sp.nsimplify(self.k) * _checks.expression("x", x))
+        return sp.cos(_number(self.k) * _checks.expression("x", x))
 
     def __repr__(self) -> str:
         return f"Cosine(k={self.k!r})"

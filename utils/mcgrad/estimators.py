@@ -84,6 +84,22 @@ def reparameterization(objective: Objective, theta: float, sigma: float,
         return _checks.finite(terms, "the pathwise terms", theta=theta, sigma=sigma, eps=eps)
 
 
+RESOLUTION = 1e-8  # smallest sigma / |theta| at which theta + sigma * noise keeps 8 digits
+
+
+def resolvable(theta: float, sigma: float, what: str) -> None:
+    """ValueError unless sigma >= RESOLUTION * |theta| (x = theta + sigma * noise resolves noise).
+
+    Below, rounding x to float64 changes sigma * noise by more than 1e-8 of itself, so a
+    difference f(x_+) - f(x_-) loses more than half its digits (and is 0 for sigma below
+    1e-16 |theta|).
+    """
+    if sigma < RESOLUTION * abs(theta):
+        raise ValueError(f"sigma must be >= {RESOLUTION:g} * |theta| = {RESOLUTION * abs(theta):.3g} "
+                         f"for {what}, got sigma={sigma!r} at theta={theta!r}: theta + sigma * noise "
+                         "would round away most digits of sigma * noise")
+
+
 def get(name: str):
     """Return the estimator function called ``name`` (one of ``ESTIMATORS``)."""
     _checks.choice("estimator name", name, ESTIMATORS)
@@ -128,6 +144,10 @@ def measure_valued(objective: Objective, theta: float, sigma: float,
         sigma: M = sign(eps_1) ||(eps_1, eps_2, eps_3)|| (Maxwell), and eps_4 (Gaussian),
                term = (f(theta + sigma M) - f(theta + sigma eps_4)) / sigma
 
+    Accuracy: x_+ and x_- are rounded to float64, so each term has a relative rounding error
+    of about 1e-16 (|theta| / (sigma |noise|) + |f| / (|f'| sigma |noise|)); sigma below
+    ``RESOLUTION * |theta|`` = 1e-8 |theta| is refused with a ValueError naming sigma.
+
     Both are unbiased.  The coupled variance is Var(f_+ - f_-) c^2, the independent one
     (Var f_+ + Var f_-) c^2; coupling wins exactly when Cov(f_+, f_-) > 0
     (:func:`mcgrad.families.variance` gives both).  For f = (x - k)^2 and d/dtheta
@@ -138,6 +158,7 @@ def measure_valued(objective: Objective, theta: float, sigma: float,
     """
     theta, sigma, eps = _check(objective, theta, sigma, eps, wrt)
     coupling = _checks.flag("coupling", coupling)
+    resolvable(theta, sigma, "the measure-valued terms")
     width = MV_NOISE if coupling else MV_NOISE_UNCOUPLED
     if eps.ndim < 1 or eps.shape[-1] != width:
         raise ValueError(f"eps must have a trailing axis of length {width} ({width} standard "

@@ -87,7 +87,7 @@ def reparameterization(objective: Objective, theta: float, sigma: float,
 RESOLUTION = 1e-8  # smallest sigma / |theta| at which theta + sigma * noise keeps 8 digits
 
 
-def resolvable(theta: float, sigma: float, what: str) -> None:
+def _resolvable(theta: float, sigma: float, what: str) -> None:
     """ValueError unless sigma >= RESOLUTION * |theta| (x = theta + sigma * noise resolves noise).
 
     Below, rounding x to float64 changes sigma * noise by more than 1e-8 of itself, so a
@@ -158,7 +158,7 @@ def measure_valued(objective: Objective, theta: float, sigma: float,
     """
     theta, sigma, eps = _check(objective, theta, sigma, eps, wrt)
     coupling = _checks.flag("coupling", coupling)
-    resolvable(theta, sigma, "the measure-valued terms")
+    _resolvable(theta, sigma, "the measure-valued terms")
     width = MV_NOISE if coupling else MV_NOISE_UNCOUPLED
     if eps.ndim < 1 or eps.shape[-1] != width:
         raise ValueError(f"eps must have a trailing axis of length {width} ({width} standard "

@@ -317,13 +317,13 @@ def quadrature_moments(name: str, objective: objectives.Objective, theta: float,
     objectives with sigma (|k| + 3 sqrt|k|) <= 20, and for ``Step`` (a breakpoint at its
     jump) except measure-valued with wrt="sigma", which is refused.  The terms are computed
     at x = theta + sigma * noise in float64, so sigma >= 1e-8 |theta| is required
-    (:func:`mcgrad.estimators.resolvable`).  Introduced in notebook 11.
+    (:func:`mcgrad.estimators.RESOLUTION`).  Introduced in notebook 11.
     """
     _checks.choice("name", name, NAMES)
     _checks.objective("objective", objective)
     _checks.choice("wrt", wrt, estimators.WRT)
     theta, sigma = objectives._family_params(theta, sigma)
-    estimators.resolvable(theta, sigma, "quadrature_moments")
+    estimators._resolvable(theta, sigma, "quadrature_moments")
     smooth = objective.differentiable and not isinstance(objective, objectives.Step)
     if not smooth and not isinstance(objective, objectives.Step):
         raise ValueError(f"objective must be smooth or the Step for quadrature_moments, got "

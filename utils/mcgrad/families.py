@@ -71,9 +71,9 @@ def gaussian_expectation(expr, eps=None):
     elif not isinstance(eps, sp.Symbol):
         raise TypeError(f"eps must be a SymPy symbol such as sympy.Symbol('epsilon', real=True), "
                         f"got {eps!r} of type {type(eps).__name__}")
-    from mcgrad.moments import check_degree, own_symbol
+    from mcgrad.moments import _check_degree, _own_symbol
 
-    expr = check_degree(own_symbol(_checks.expression("expr", expr), eps), eps)
+    expr = _check_degree(_own_symbol(_checks.expression("expr", expr), eps), eps)
     out = sp.Integer(0)
     for term in sp.Add.make_args(sp.expand(sp.powsimp(sp.expand(expr.rewrite(sp.exp))))):
         arg, n, rest = sp.Integer(0), 0, sp.Integer(1)
@@ -317,7 +317,7 @@ def quadrature_moments(name: str, objective: objectives.Objective, theta: float,
     objectives with sigma (|k| + 3 sqrt|k|) <= 20, and for ``Step`` (a breakpoint at its
     jump) except measure-valued with wrt="sigma", which is refused.  The terms are computed
     at x = theta + sigma * noise in float64, so sigma >= 1e-8 |theta| is required
-    (:func:`mcgrad.estimators.RESOLUTION`).  Introduced in notebook 11.
+    (``mcgrad.estimators.RESOLUTION``).  Introduced in notebook 11.
     """
     _checks.choice("name", name, NAMES)
     _checks.objective("objective", objective)

@@ -55,7 +55,7 @@ def _tail_moment(k: int) -> sp.Expr:
 MAX_DEGREE = 400  # highest power of eps integrated; beyond, expanding takes minutes
 
 
-def degree_bound(expr: sp.Expr, eps: sp.Symbol) -> int:
+def _degree_bound(expr: sp.Expr, eps: sp.Symbol) -> int:
     """An upper bound on the degree of ``expr`` in ``eps``, read from the tree without expanding.
 
     Powers multiply the bound of their base, products add, sums and function arguments take
@@ -66,26 +66,26 @@ def degree_bound(expr: sp.Expr, eps: sp.Symbol) -> int:
     if expr == eps:
         return 1
     if expr.is_Pow:
-        base = degree_bound(expr.base, eps)
+        base = _degree_bound(expr.base, eps)
         if expr.exp.is_Integer and expr.exp >= 0 and not expr.exp.has(eps):
             return base * int(expr.exp) if base else 0
         return MAX_DEGREE + 1
-    parts = [degree_bound(a, eps) for a in expr.args]
+    parts = [_degree_bound(a, eps) for a in expr.args]
     return sum(parts) if expr.is_Mul else max(parts, default=0)
 
 
-def own_symbol(expr: sp.Expr, eps: sp.Symbol) -> sp.Expr:
+def _own_symbol(expr: sp.Expr, eps: sp.Symbol) -> sp.Expr:
     """``expr`` with any other symbol named like ``eps`` (e.g. a plain Symbol('epsilon')) made ``eps``."""
     twins = {s: eps for s in expr.free_symbols if s.name == eps.name and s != eps}
     return expr.xreplace(twins) if twins else expr
 
 
-def check_degree(expr: sp.Expr, eps: sp.Symbol, name: str = "expr") -> sp.Expr:
+def _check_degree(expr: sp.Expr, eps: sp.Symbol, name: str = "expr") -> sp.Expr:
     """``expr`` if its degree in ``eps`` is at most MAX_DEGREE, else a ValueError naming it."""
-    if degree_bound(expr, eps) > MAX_DEGREE:
+    if _degree_bound(expr, eps) > MAX_DEGREE:
         raise ValueError(f"{name} must have degree at most {MAX_DEGREE} in {eps} (a higher power "
                          f"would take minutes to expand), got degree up to "
-                         f"{degree_bound(expr, eps)}")
+                         f"{_degree_bound(expr, eps)}")
     return expr
 
 
@@ -109,11 +109,11 @@ def expect(expr: sp.Expr) -> sp.Expr:
     ``THETA``, ``SIGMA``), plus terms multiplied by one Heaviside step whose argument
     increases with eps.  A symbol named ``epsilon`` without assumptions counts as ``EPS``.
     """
-    expr = own_symbol(_checks.expression("expr", expr), EPS).replace(
+    expr = _own_symbol(_checks.expression("expr", expr), EPS).replace(
         lambda e: e.is_Pow and isinstance(e.base, sp.Heaviside) and e.exp.is_positive,
         lambda e: e.base,  # 1[.]^n = 1[.]
     )
-    expr = sp.expand(check_degree(expr, EPS))
+    expr = sp.expand(_check_degree(expr, EPS))
     steps = expr.atoms(sp.Heaviside)
     if not steps:
         return _polynomial_expectation(expr, _normal_moment)

@@ -218,8 +218,13 @@ def golden_max(fun: Callable[[float], float], lo: float, hi: float, *,
     a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
     f_a, f_b = call(a), call(b)
     for _ in range(3100):  # 0.618^3100 * 1.8e308 < 5e-324: every finite bracket shrinks
-        if hi - lo <= xtol or not lo <= a <= b <= hi or (a == lo and b == hi):
+        if hi - lo <= xtol:
             break
+        if not lo <= a < b <= hi:  # rounding drift over many steps: place both points afresh
+            a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+            if not lo <= a < b <= hi:  # no two floats left inside the bracket
+                break
+            f_a, f_b = call(a), call(b)
         if f_a >= f_b:
             hi, b, f_b = b, a, f_a
             a = hi - ratio * (hi - lo)

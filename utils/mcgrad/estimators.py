@@ -144,9 +144,11 @@ def measure_valued(objective: Objective, theta: float, sigma: float,
         sigma: M = sign(eps_1) ||(eps_1, eps_2, eps_3)|| (Maxwell), and eps_4 (Gaussian),
                term = (f(theta + sigma M) - f(theta + sigma eps_4)) / sigma
 
-    Accuracy: x_+ and x_- are rounded to float64, so each term has a relative rounding error
-    of about 1e-16 (|theta| / (sigma |noise|) + |f| / (|f'| sigma |noise|)); sigma below
-    ``RESOLUTION * |theta|`` = 1e-8 |theta| is refused with a ValueError naming sigma.
+    Accuracy: x_+ and x_- are rounded to float64 and f is evaluated twice, so each term has a
+    relative rounding error of about 2e-16 (|f(x_+)| + |f(x_-)|) / |f(x_+) - f(x_-)| plus
+    2e-16 |theta| / (sigma |noise|); sigma below ``RESOLUTION * |theta|`` = 1e-8 |theta| is
+    refused with a ValueError naming sigma.  Terms below about 1e-290 in magnitude may
+    underflow to 0.
 
     Both are unbiased.  The coupled variance is Var(f_+ - f_-) c^2, the independent one
     (Var f_+ + Var f_-) c^2; coupling wins exactly when Cov(f_+, f_-) > 0

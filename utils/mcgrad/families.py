@@ -156,7 +156,7 @@ def _closed_variance_mp(name: str, family: str, wrt: str, theta: float, sigma: f
             mean, second = (mpmath.re(v) for v in fn(mpmath.mpf(theta), mpmath.mpf(sigma),
                                                        mpmath.mpf(k)))
             var = second - mean * mean
-            if var == 0 or abs(var) > mpmath.mpf(10) ** (12 - dps) * abs(second):
+            if second == 0 or abs(var) > mpmath.mpf(10) ** (12 - dps) * abs(second):
                 return float(var)
     raise ValueError(f"the variance of {name} for k={k!r}, theta={theta!r}, sigma={sigma!r} "
                      "cancels beyond 640 digits; use a larger sigma")

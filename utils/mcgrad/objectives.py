@@ -39,9 +39,10 @@ def _exact(value: float, theta: float, sigma: float) -> float:
 
 
 def _number(value: float) -> sp.Expr:
-    """``value`` as an exact SymPy number: the simplest rational if it rounds back, else exact."""
+    """``value`` as a SymPy number: the simplest rational if it rounds back to ``value``, else a
+    Float with the 53 bits of the double (an exact rational of 1e-300 would make SymPy crawl)."""
     simple = sp.nsimplify(value)
-    return simple if float(simple) == value else sp.Rational(value)
+    return simple if float(simple) == value else sp.Float(value, precision=53)
 
 
 def _params(theta: object, sigma: object) -> tuple[float, float]:
@@ -317,8 +318,10 @@ class GaussianBump(Objective):
     def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma, a = self._moments(theta, sigma)
         k = self.k
-        return (4 * k * k * theta * theta * sigma / (a * a) - 2 * k * sigma / a) * \
-            self.expectation(theta, sigma)
+        # (4 k^2 theta^2 sigma / a^2 - 2 k sigma / a) E[f], with 2 k theta^2 - a written as
+        # 2 k (theta - sigma)(theta + sigma) - 1 so that it does not cancel for theta ~ sigma
+        bracket = 2 * k * (theta - sigma) * (theta + sigma) - 1
+        return 2 * k * sigma / a * bracket / a * self.expectation(theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
         return sp.exp(-_number(self.k) * _checks.expression("x", x)**2)

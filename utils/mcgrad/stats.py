@@ -42,7 +42,7 @@ def mean_se(var: object, n: object) -> float | np.ndarray:
     """
     v = _nonnegative_array("var", var)
     n = _checks.integer("n", n, minimum=1)
-    return _result(np.sqrt(v / n))
+    return _result(np.sqrt(v) / math.sqrt(n))  # not sqrt(v / n): v / n may underflow
 
 
 def variance_se(var: object, m4: object, runs: object) -> float | np.ndarray:
@@ -75,5 +75,5 @@ def gaussian_variance_se(var: object, runs: object) -> float | np.ndarray:
     v = _nonnegative_array("var", var)
     r = _checks.integer("runs", runs, minimum=2)
     with _checks.quiet():
-        se = v * math.sqrt(2.0 / (r - 1))
+        se = v * math.sqrt(2.0) / math.sqrt(r - 1)
     return _result(_checks.finite(se, "the standard error", var=var, runs=r))

@@ -829,12 +829,34 @@ def _baselines_cases():
                lambda: 2, 1e-12)
 
 
+def _optimize_cases():
+    """expected_path for the pathwise estimator is exact: with a = 1 - 2 lr and V = 4 sigma^2,
+    E[u_t] = a^t u_0 and E[u_t^2] = a^(2t) u_0^2 + lr^2 V / N (1 - a^(2t)) / (1 - a^2)."""
+    for theta0, sigma, lr, N in ((1e6, 1e-6, 1e-12, 1), (-0.7, 1e6, 0.49, 10**6),
+                                 (1e-300, 1.0, 0.25, 3), (3.0, 2.0, 0.999, 1)):
+        steps = 40
+
+        def truth(t0=theta0, s=sigma, lr=lr, N=N):
+            a, u0 = 1 - 2 * _mp(lr), _mp(t0)
+            out = [a**t * u0 for t in range(steps + 1)]
+            for t in range(steps + 1):
+                geo = t if a * a == 1 else (1 - a**(2 * t)) / (1 - a * a)
+                out.append(a**(2 * t) * u0**2 + _mp(lr)**2 * 4 * _mp(s)**2 / N * geo)
+            return out
+        yield ("optimize", f"expected_path(Square(), reparameterization, {theta0:g}, {sigma:g}, "
+               f"{lr:g}, {N})",
+               lambda t0=theta0, s=sigma, lr=lr, N=N: np.concatenate(
+                   [(p := optimize.expected_path(objectives.Square(), "reparameterization", t0, s,
+                                                 lr, N, steps)).mean, p.second]),
+               truth, 1e-12)
+
+
 from mcgrad import baselines, dimension, discrete, families, quadrature, relaxations  # noqa: E402
 from mcgrad import stats  # noqa: E402
 
 TRUTH_CASES = [c for gen in (_objective_cases, _family_cases, _estimator_cases, _stats_cases,
                              _discrete_cases, _dimension_cases, _moments_cases, _rule_cases,
-                             _baselines_cases) for c in gen()]
+                             _baselines_cases, _optimize_cases) for c in gen()]
 
 
 def truth_counts() -> dict[str, int]:

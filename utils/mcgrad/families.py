@@ -12,12 +12,18 @@ Estimators: ``"score_function"``, ``"reparameterization"`` and ``"measure_valued
       Y ~ N(b/p, 1/p),                                                    (G)
 
   which :func:`gaussian_expectation` applies term by term in SymPy.
-* Measure-valued: one-dimensional quadrature (composite Gauss-Legendre, panels scaled with
-  k sigma, accurate to about 1e-10 for |k| sigma <= 20), with V = E[t^2] - (dJ)^2 and
-      theta: E[t^2] = c^2 int_0^inf w e^(-w^2/2) (f(theta+sigma w) - f(theta-sigma w))^2 dw,
-      sigma: E[t^2] = (E_M[f(theta+sigma M)^2] + E[f(x)^2] - 2 C) / sigma^2,
-             C = E_M[f(theta + sigma M) A(M)],  A(m) = int_0^1 f(theta + sigma u m) du,
-  for the coupling of :func:`mcgrad.estimators.measure_valued` (eps_1 = U M).
+* Measure-valued: composite Gauss-Legendre quadrature (panels scaled with k sigma, relative
+  accuracy about 1e-10 for sigma (|k| + 3 sqrt|k|) <= 20) of the terms written with stable
+  differences D(h) = f(theta + h) - f(theta) (no cancellation at a tiny sigma), as centred sums:
+      theta, coupled:      V = c^2 Var_W[D(sigma W) - D(-sigma W)],  c = 1/(sigma sqrt(2 pi)),
+      theta, independent:  V = c^2 (Var_W[D(sigma W)] + Var_W[D(-sigma W)]),  W ~ Rayleigh,
+      sigma, coupled:      V = Var_{M,U}[D(sigma M) - D(sigma U M)] / sigma^2,
+      sigma, independent:  V = (Var_M[D(sigma M)] + Var_eps[D(sigma eps)]) / sigma^2,
+  M ~ double-sided Maxwell, U ~ Uniform(0, 1) (the couplings of
+  :func:`mcgrad.estimators.measure_valued`).  Coupling lowers the variance exactly when
+  Cov(f(x_+), f(x_-)) > 0.  For f = (x - k)^2, a = theta - k: theta, coupled 4 a^2 (4 - pi)/pi,
+  independent (8/pi - 2) a^2 + 4 sigma^2/pi, equal at |a| = sigma sqrt(2/(4 - pi)) = 1.526 sigma;
+  sigma, coupled 4 (a^2 + sigma^2), independent 8 (2 a^2 + sigma^2).
   :func:`quadrature_moments` computes mean, variance and fourth central moment of any of
   the three estimators' terms directly from the estimators (two-dimensional for sigma).
 """

@@ -198,16 +198,17 @@ def per_sample_term(estimator_name: str, objective: Objective, *,
 def _derive(name: str, wrt: str, key: str, f: sp.Expr, differentiable: bool,
             fname: str) -> tuple[sp.Expr, sp.Expr]:
     term = _term(name, wrt, f, differentiable, fname)
+    tidy = sp.expand if f.has(sp.Float) else sp.simplify  # simplify crawls on a Float 1e-300
     try:
-        mean = sp.simplify(expect(term))
-        var = sp.simplify(expect(term**2) - mean**2)
+        mean = tidy(expect(term))
+        var = tidy(expect(term**2) - mean**2)
     except ValueError as exc:
         raise ValueError(
             f"objective {fname} is not supported by mcgrad.moments, which integrates objectives "
             f"whose f is a polynomial of degree <= {MAX_DEGREE // 4} (Constant, Linear, Square, "
             f"ShiftedSquare, baselines.Monomial) or the step 1[x > 0] (Step); for Cosine and "
             f"GaussianBump use mcgrad.families.variance ({exc})") from None
-    if var.is_rational_function(THETA, SIGMA):
+    if var.is_rational_function(THETA, SIGMA) and not f.has(sp.Float):
         var = sp.factor(var)  # one fraction: (theta^4 + 14 theta^2 sigma^2 + 15 sigma^4) / sigma^2
     return mean, var
 

@@ -270,9 +270,15 @@ def variance_coefficients(estimator: str, k: float) -> tuple[sp.Expr, sp.Expr, s
 def _variance_coefficients(estimator: str, k: float) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     from mcgrad import moments
 
+    from mcgrad.objectives import _number
+
+    if not isinstance(_number(k), sp.Rational):
+        # k has no short exact form (e.g. 1e-300): V depends on theta - k only (shifting x and
+        # theta together leaves every term unchanged), so derive it exactly at k = 0
+        k = 0.0
     u = sp.Symbol("u", real=True)
     _, var = moments.symbolic_moments(estimator, ShiftedSquare(k))
-    poly = sp.Poly(sp.expand(var.subs(moments.THETA, u + sp.nsimplify(k))), u)
+    poly = sp.Poly(sp.expand(var.subs(moments.THETA, u + _number(k))), u)
     c = [poly.coeff_monomial(u**j) for j in range(5)]
     assert poly.degree() <= 4 and c[1] == 0 and c[3] == 0, poly
     return c[4], c[2], c[0]

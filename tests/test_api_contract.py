@@ -540,9 +540,365 @@ def test_hostile_inputs(target, param):
     assert not breaches, f"{target.qualname}\n  " + "\n  ".join(breaches)
 
 
+
+
+# ---- results against independent truth at the extremes of each documented range ------------
+#
+# Each case calls a public helper at the edge of its documented range and compares the result
+# with a value computed independently: a closed form or a quadrature evaluated in mpmath with
+# 40 digits (never the package's own float64 arithmetic).  Tolerance: the accuracy the
+# docstring states (rel 1e-12 for closed forms, 1e-9 for quadrature-based results).
+
+mpmath = pytest.importorskip("mpmath")
+MP = mpmath.mp
+
+
+def _mp(value: float):
+    return mpmath.mpf(value)
+
+
+def _phi(z):
+    return mpmath.exp(-z * z / 2) / mpmath.sqrt(2 * mpmath.pi)
+
+
+def _normal_quad(g):
+    """E[g(eps)], eps ~ N(0, 1), by mpmath quadrature."""
+    return mpmath.quad(lambda e: g(e) * _phi(e), [-mpmath.inf, -8, -3, 0, 3, 8, mpmath.inf])
+
+
+def _deep(dps: int, fn, *args):
+    with mpmath.workdps(dps):
+        return +fn(*args)
+
+
+def _variance_quad(t):
+    mean = _normal_quad(t)
+    return _normal_quad(lambda e: (t(e) - mean) ** 2)
+
+
+_THETAS = (-1e6, -0.7, 0.0, 1e-300, 1e6)
+_SIGMAS = (1e-300, 1e-6, 1.0, 1e6)
+_MP_F = {  # f(x) in mpmath for the objectives with closed forms
+    "Square": lambda o: lambda x: x * x,
+    "ShiftedSquare": lambda o: lambda x: (x - _mp(o.k)) ** 2,
+    "Linear": lambda o: lambda x: _mp(o.a) * x,
+    "Constant": lambda o: lambda x: _mp(o.c),
+    "GaussianBump": lambda o: lambda x: mpmath.exp(-_mp(o.k) * x * x),
+    "Cosine": lambda o: lambda x: mpmath.cos(_mp(o.k) * x),
+}
+
+
+def _objective_truth(obj, method: str, theta: float, sigma: float):
+    with mpmath.workdps(800):  # theta +- sigma keeps every digit of both for any floats
+        return +_objective_truth_at(obj, method, theta, sigma)
+
+
+def _objective_truth_at(obj, method: str, theta: float, sigma: float):
+    t, s = _mp(theta), _mp(sigma)
+    name = type(obj).__name__
+    if name == "Step":
+        z = t / s
+        if abs(z) > 1e4:  # mpmath's erfc overflows there; the tails are below 1e-20000
+            return {"expectation": 1 if z > 0 else 0, "gradient": 0,
+                    "gradient_sigma": 0}[method]
+        return {"expectation": mpmath.ncdf(z), "gradient": _phi(z) / s,
+                "gradient_sigma": -z * _phi(z) / s}[method]
+    if name == "GaussianBump":
+        k = _mp(obj.k)
+        a = 1 + 2 * k * s * s
+        e = mpmath.exp(-k * t * t / a) / mpmath.sqrt(a)
+        return {"expectation": e, "gradient": -2 * k * t / a * e,
+                "gradient_sigma": (4 * k * k * t * t * s / (a * a) - 2 * k * s / a) * e}[method]
+    if name == "Cosine":
+        k = _mp(obj.k)
+        d = mpmath.exp(-k * k * s * s / 2)
+        return {"expectation": mpmath.cos(k * t) * d, "gradient": -k * mpmath.sin(k * t) * d,
+                "gradient_sigma": -k * k * s * mpmath.cos(k * t) * d}[method]
+    f = _MP_F[name](obj)  # polynomials of degree <= 2: E f(theta + sigma eps) exactly
+    m0, m1, m2 = f(t), (f(t + s) - f(t - s)) / 2, (f(t + s) + f(t - s) - 2 * f(t)) / 2
+    return {"expectation": m0 + m2, "gradient": m1 / s,
+            "gradient_sigma": 2 * m2 / s}[method]
+
+
+def _objective_cases():
+    objs = [objectives.Square(), objectives.ShiftedSquare(-1e4), objectives.Linear(1e-40),
+            objectives.Constant(-2.5), objectives.Step(), objectives.GaussianBump(0.0),
+            objectives.GaussianBump(1e4), objectives.Cosine(-1e4), objectives.Cosine(1e-3)]
+    for obj in objs:
+        for method in ("expectation", "gradient", "gradient_sigma"):
+            for theta in _THETAS:
+                for sigma in _SIGMAS:
+                    if type(obj).__name__ in ("GaussianBump", "Cosine") and sigma < 1e-6:
+                        continue
+                    yield ("objectives", f"{obj!r}.{method}({theta:g}, {sigma:g})",
+                           lambda o=obj, m=method, t=theta, s=sigma: getattr(o, m)(t, s),
+                           lambda o=obj, m=method, t=theta, s=sigma: _objective_truth(o, m, t, s),
+                           1e-12)
+
+
+def _family_cases():
+    for family, ks in (("square", (0.0, 1e4)), ("cosine", (1e-3, 2.0)), ("bump", (0.0, 3.0))):
+        f_mp = {"square": lambda k: lambda x: (x - k) ** 2,
+                "cosine": lambda k: lambda x: mpmath.cos(k * x),
+                "bump": lambda k: lambda x: mpmath.exp(-k * x * x)}[family]
+        df_mp = {"square": lambda k: lambda x: 2 * (x - k),
+                 "cosine": lambda k: lambda x: -k * mpmath.sin(k * x),
+                 "bump": lambda k: lambda x: -2 * k * x * mpmath.exp(-k * x * x)}[family]
+        for k in ks:
+            for theta, sigma in ((0.7, 1e-9), (0.7, 1e-17), (-3.0, 2.0), (1e3, 1e-3)):
+                if family != "square" and k * (theta + 12 * sigma) > 1e3:
+                    continue
+                # digits: E[t^2] - E[t]^2 cancels about 2 log10(1 / sigma) + 2 log10(1 + k |theta|)
+                dps = 30 + int(2 * max(0.0, -math.log10(sigma)) + 2 * math.log10(1 + k * abs(theta)))
+                with mpmath.workdps(dps):
+                    K, T, S = _mp(k), _mp(theta), _mp(sigma)
+                f, df = f_mp(K), df_mp(K)
+                terms = {
+                    ("score_function", "theta"):
+                        lambda e, f=f, T=T, S=S: f(T + S * e) * e / S,
+                    ("score_function", "sigma"):
+                        lambda e, f=f, T=T, S=S: f(T + S * e) * (e * e - 1) / S,
+                    ("reparameterization", "theta"): lambda e, df=df, T=T, S=S: df(T + S * e),
+                    ("reparameterization", "sigma"):
+                        lambda e, df=df, T=T, S=S: df(T + S * e) * e,
+                }
+                for (name, wrt), term in terms.items():
+                    yield ("families", f"variance({name}, {family}, k={k:g}, {theta:g}, "
+                           f"{sigma:g}, wrt={wrt})",
+                           lambda n=name, fa=family, k=k, t=theta, s=sigma, w=wrt:
+                           families.variance(n, fa, k, t, s, wrt=w),
+                           lambda term=term, d=dps: _deep(d, _variance_quad, term), 1e-9)
+                if sigma * (k + 3 * k**0.5) <= 20:  # measure-valued, theta: Rayleigh quadrature
+                    def mv(coupling, f=f, T=T, S=S):
+                        c2 = 1 / (2 * mpmath.pi * S * S)
+                        ray = lambda g: mpmath.quad(  # noqa: E731
+                            lambda w: w * mpmath.exp(-w * w / 2) * g(w),
+                            [0, 1, 3, 6, 14, mpmath.inf])
+                        plus, minus = (lambda w: f(T + S * w)), (lambda w: f(T - S * w))
+                        if coupling:
+                            d = lambda w: plus(w) - minus(w)  # noqa: E731
+                            return c2 * (ray(lambda w: d(w) ** 2) - ray(d) ** 2)
+                        return c2 * sum(ray(lambda w: g(w) ** 2) - ray(g) ** 2
+                                        for g in (plus, minus))
+                    for coupling in (True, False):
+                        yield ("families", f"variance(measure_valued, {family}, k={k:g}, "
+                               f"{theta:g}, {sigma:g}, coupling={coupling})",
+                               lambda fa=family, k=k, t=theta, s=sigma, c=coupling:
+                               families.variance("measure_valued", fa, k, t, s, coupling=c),
+                               lambda c=coupling, mv=mv, d=dps: _deep(d, mv, c), 1e-9)
+
+
+def _mv_rel(theta: float, sigma: float) -> float:
+    """The documented accuracy of measure_valued for x^2 with |noise| in [0.05, 5]: 2e-16 times
+    (|f(x+)| + |f(x-)|) / |f(x+) - f(x-)| + |theta| / (sigma |noise|), with a factor 10."""
+    w_lo, w_hi = 0.05, 5.0
+    ratio = max(((abs(theta) + sigma * w) ** 2 * 2) / (4 * abs(theta) * sigma * w + 1e-300)
+                for w in (w_lo, w_hi)) if theta else 1.0
+    return max(1e-12, 2e-15 * (ratio + abs(theta) / (sigma * w_lo)))
+
+
+def _estimator_cases():
+    eps = np.array([[-2.5, 0.3, 1.1, 0.7], [0.01, -1.7, 0.4, -0.2], [3.9, 0.05, -0.8, 2.2]])
+    for theta, sigma in ((1e6, 1e-2), (-0.7, 1e6), (0.0, 1e-300), (1e-300, 1.0)):
+        T, S = _mp(theta), _mp(sigma)
+        for name in ("score_function", "reparameterization"):
+            for wrt in ("theta", "sigma"):
+                def truth(name=name, wrt=wrt, T=T, S=S):
+                    out = []
+                    for e in map(_mp, eps[:, 0]):
+                        x = T + S * e
+                        if name == "score_function":
+                            out.append(x * x * (e if wrt == "theta" else e * e - 1) / S)
+                        else:
+                            out.append(2 * x * (1 if wrt == "theta" else e))
+                    return out
+                yield ("estimators", f"{name}(Square(), {theta:g}, {sigma:g}, wrt={wrt})",
+                       lambda n=name, t=theta, s=sigma, w=wrt: getattr(estimators, n)(
+                           objectives.Square(), t, s, eps[:, 0].copy(), wrt=w),
+                       truth, 1e-12)
+        for coupling in (True, False):
+            noise = eps[:, :3].copy() if coupling else eps.copy()
+
+            def mv_truth(noise=noise, coupling=coupling, T=T, S=S):
+                out = []
+                for row in noise:
+                    r = [_mp(v) for v in row]
+                    wp = mpmath.sqrt(r[0] ** 2 + r[1] ** 2)
+                    wm = wp if coupling else mpmath.sqrt(r[2] ** 2 + r[3] ** 2)
+                    out.append(((T + S * wp) ** 2 - (T - S * wm) ** 2)
+                               / (S * mpmath.sqrt(2 * mpmath.pi)))
+                return out
+            if sigma >= 1e-8 * abs(theta):
+                yield ("estimators", f"measure_valued(Square(), {theta:g}, {sigma:g}, "
+                       f"coupling={coupling})",
+                       lambda t=theta, s=sigma, c=coupling, nz=noise: estimators.measure_valued(
+                           objectives.Square(), t, s, nz, coupling=c),
+                       mv_truth, _mv_rel(theta, sigma))
+
+
+def _stats_cases():
+    for var in (0.0, 5e-324, 1e-300, 2.0, 1e300):
+        for n in (1, 10**15):
+            yield ("stats", f"mean_se({var:g}, {n})", lambda v=var, n=n: stats.mean_se(v, n),
+                   lambda v=var, n=n: mpmath.sqrt(_mp(v) / n), 1e-12)
+        for runs in (2, 10**12):
+            yield ("stats", f"gaussian_variance_se({var:g}, {runs})",
+                   lambda v=var, r=runs: stats.gaussian_variance_se(v, r),
+                   lambda v=var, r=runs: _mp(v) * mpmath.sqrt(mpmath.mpf(2) / (r - 1)), 1e-12)
+            if 1e-150 < var < 1e150:  # 3 var^2 representable
+                m4 = 3 * var * var
+                yield ("stats", f"variance_se({var:g}, 3 var^2, {runs})",
+                       lambda v=var, m=m4, r=runs: stats.variance_se(v, m, r),
+                       lambda v=var, m=m4, r=runs: mpmath.sqrt(
+                           (_mp(m) - mpmath.mpf(r - 3) / (r - 1) * _mp(v) ** 2) / r), 1e-9)
+
+
+def _discrete_cases():
+    for p in (1e-300, 1e-12, 0.5, 1 - 2**-52):
+        for t in (-1e6, 0.45, 1e6):
+            P, T = _mp(p), _mp(t)
+            f0, f1 = T * T, (1 - T) ** 2
+            yield ("discrete", f"score_variance({p:g}, {t:g})",
+                   lambda p=p, t=t: discrete.score_variance(p, t),
+                   lambda P=P, f0=f0, f1=f1: f0 ** 2 / (1 - P) + f1 ** 2 / P - (f1 - f0) ** 2,
+                   1e-12)
+            yield ("discrete", f"exact_objective({p:g}, {t:g})",
+                   lambda p=p, t=t: discrete.exact_objective(p, t),
+                   lambda P=P, f0=f0, f1=f1: (1 - P) * f0 + P * f1, 1e-12)
+
+
+def _dimension_cases():
+    for D in (1, 10**6):
+        for theta in (-1e6, 0.0, 1e6):
+            for sigma in (1e-6, 1e6):
+                T, S = _mp(theta), _mp(sigma)
+                yield ("dimension", f"variance(reparameterization, {D}, {theta:g}, {sigma:g})",
+                       lambda D=D, t=theta, s=sigma: dimension.variance(
+                           "reparameterization", D, t, s), lambda S=S: 4 * S * S, 1e-12)
+                yield ("dimension", f"variance(measure_valued, {D}, {theta:g}, {sigma:g})",
+                       lambda D=D, t=theta, s=sigma: dimension.variance("measure_valued", D, t, s),
+                       lambda T=T: 4 * T * T * (4 / mpmath.pi - 1), 1e-12)
+
+
+def _moments_cases():
+    for theta in (-1e6, 0.0, 1e6):
+        for sigma in (1e-6, 1.0, 1e6):
+            T, S = _mp(theta), _mp(sigma)
+            yield ("moments", f"estimator_moments(score_function, Square(), {theta:g}, {sigma:g})",
+                   lambda t=theta, s=sigma: moments.estimator_moments(
+                       "score_function", objectives.Square(), t, s),
+                   lambda T=T, S=S: (2 * T, (T**4 + 14 * T**2 * S**2 + 15 * S**4) / S**2), 1e-12)
+            a = -T / S  # Step: E[1[eps > a] eps^j]
+            tail0, tail1 = 1 - mpmath.ncdf(a), _phi(a)
+            tail2 = tail0 + a * _phi(a)
+            yield ("moments", f"estimator_moments(score_function, Step(), {theta:g}, {sigma:g})",
+                   lambda t=theta, s=sigma: moments.estimator_moments(
+                       "score_function", objectives.Step(), t, s),
+                   lambda S=S, t1=tail1, t2=tail2: (t1 / S, t2 / S**2 - (t1 / S) ** 2), 1e-9)
+
+
+def _rule_cases():
+    for theta, sigma, kink in ((1e6, 1e-6, 1e6), (-1e300, 1e300, 0.0), (0.0, 1e-300, 0.0)):
+        yield ("quadrature", f"normal_rule({theta:g}, {sigma:g}, kink={kink:g}) moments",
+               lambda t=theta, s=sigma, k=kink: [float(np.sum(w * x**j)) for x, w in
+                                                  [quadrature.normal_rule(t, s, kink=k)]
+                                                  for j in (0, 2, 4)],
+               lambda: [1, 1, 3], 1e-12)
+    for centre, width in ((0.0, 1e-300), (49.0, 1e300), (-1e300, 0.5)):
+        yield ("quadrature", f"logistic_rule({centre:g}, {width:g}) moments",
+               lambda c=centre, w=width: [float(np.sum(wt * x**j)) for x, wt in
+                                          [quadrature.logistic_rule(c, w)] for j in (0, 2)],
+               lambda: [1, mpmath.pi ** 2 / 3], 1e-12)
+    for lo, hi in ((-1e300, 1e300), (-1e-300, 5e-324), (2.9, 3.1)):
+        yield ("relaxations", f"bisect(x - 3 or x, {lo:g}, {hi:g})",
+               lambda lo=lo, hi=hi: relaxations.bisect(
+                   (lambda x: x - 3.0) if lo < 3 < hi else (lambda x: x), lo, hi, xtol=5e-324),
+               lambda lo=lo, hi=hi: 3 if lo < 3 < hi else 0, 1e-15)
+        if hi - lo > 1:
+            yield ("relaxations", f"golden_max(-|x - 3|, {lo:g}, {hi:g})",
+                   lambda lo=lo, hi=hi: relaxations.golden_max(lambda x: -abs(x - 3.0), lo, hi,
+                                                               xtol=1e-12),
+                   lambda: 3, 1e-12)
+
+
+def _baselines_cases():
+    h = np.array([-1.0, 0.5, 2.0, -0.25])
+    for scale in (1e-150, 1.0, 1e150):
+        yield ("baselines", f"sample_coefficient(2 h - 7, h) with h ~ {scale:g}",
+               lambda s=scale: baselines.sample_coefficient(2 * (h * s) - 7 * s, h * s),
+               lambda: 2, 1e-12)
+
+
+def _optimize_cases():
+    """expected_path for the pathwise estimator is exact: with a = 1 - 2 lr and V = 4 sigma^2,
+    E[u_t] = a^t u_0 and E[u_t^2] = a^(2t) u_0^2 + lr^2 V / N (1 - a^(2t)) / (1 - a^2)."""
+    for theta0, sigma, lr, N in ((1e6, 1e-6, 1e-12, 1), (-0.7, 1e6, 0.49, 10**6),
+                                 (1e-300, 1.0, 0.25, 3), (3.0, 2.0, 0.999, 1)):
+        steps = 40
+
+        def truth(t0=theta0, s=sigma, lr=lr, N=N):
+            a, u0 = 1 - 2 * _mp(lr), _mp(t0)
+            out = [a**t * u0 for t in range(steps + 1)]
+            for t in range(steps + 1):
+                geo = t if a * a == 1 else (1 - a**(2 * t)) / (1 - a * a)
+                out.append(a**(2 * t) * u0**2 + _mp(lr)**2 * 4 * _mp(s)**2 / N * geo)
+            return out
+        yield ("optimize", f"expected_path(Square(), reparameterization, {theta0:g}, {sigma:g}, "
+               f"{lr:g}, {N})",
+               lambda t0=theta0, s=sigma, lr=lr, N=N: np.concatenate(
+                   [(p := optimize.expected_path(objectives.Square(), "reparameterization", t0, s,
+                                                 lr, N, steps)).mean, p.second]),
+               truth, 1e-12)
+
+
+from mcgrad import baselines, dimension, discrete, families, quadrature, relaxations  # noqa: E402
+from mcgrad import stats  # noqa: E402
+
+TRUTH_CASES = [c for gen in (_objective_cases, _family_cases, _estimator_cases, _stats_cases,
+                             _discrete_cases, _dimension_cases, _moments_cases, _rule_cases,
+                             _baselines_cases, _optimize_cases) for c in gen()]
+
+
+def truth_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for module, *_ in TRUTH_CASES:
+        counts[module] = counts.get(module, 0) + 1
+    return counts
+
+
+def _close(got: Any, want: Any, rel: float) -> bool:
+    got = np.atleast_1d(np.asarray(got, dtype=float)).ravel()
+    want = np.atleast_1d(np.array([float(w) for w in np.ravel(np.asarray(want, dtype=object))]))
+    if got.shape != want.shape or not np.isfinite(got).all():
+        return False
+    return bool(np.all(np.abs(got - want) <= rel * np.abs(want) + TINY))
+
+
+TINY = 1e-290  # documented: results below this in magnitude may underflow to 0
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=f"{c[0]}.{c[1]}") for c in TRUTH_CASES])
+def test_result_against_independent_truth(case):
+    """Right to the stated accuracy, or refused (ValueError) only where the truth overflows."""
+    module, label, call, truth, rel = case
+    with mpmath.workdps(40):
+        want = truth()
+    beyond = max(abs(mpmath.mpf(w)) for w in np.ravel(np.asarray(want, dtype=object))) > 1.7e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            got = call()
+        except ValueError:
+            assert beyond, f"{module}.{label} refused, but the truth {want} is a float"
+            return
+    assert not beyond, f"{module}.{label}: got {got} where the truth {want} overflows float64"
+    assert _close(got, want, rel), f"{module}.{label}: got {got}, want {want} (rel {rel:g})"
+
+
 if __name__ == "__main__":
-    table = hostile_counts()
+    table, truths = hostile_counts(), truth_counts()
     width = max(map(len, table))
+    print(f"{'module':<{width}} {'hostile':>8} {'truth':>6}")
     for module, count in table.items():
-        print(f"{module:<{width}} {count:>6}")
-    print(f"{'total':<{width}} {sum(table.values()):>6}")
+        print(f"{module:<{width}} {count:>8} {truths.get(module, 0):>6}")
+    print(f"{'total':<{width}} {sum(table.values()):>8} {sum(truths.values()):>6}")

@@ -259,7 +259,7 @@ EPS3 = np.zeros((4, 3))
      "sigma"),
     (lambda: family_explorer.family_view("cosine", 9.0), ValueError, "k"),
     (lambda: family_explorer.draw(None), TypeError, "view"),
-    (lambda: dimension.terms("measure_valued", np.full((2, 3), 1e300)), ValueError, "theta"),
+    (lambda: dimension.terms("score_function", np.full((2, 3), 1e300)), ValueError, "theta"),
     (lambda: families.gaussian_expectation(sp.exp(sp.Symbol("epsilon", real=True)**2)),
      ValueError, "diverges"),
     (lambda: families.exact_gradient(objectives.Square(), 0.0, wrt="x"), ValueError, "wrt"),

@@ -24,10 +24,19 @@ def real_scalar(name: str, value: object) -> float:
             f"{name} must be a real number (int or float), got {value!r} "
             f"of type {type(value).__name__}"
         )
-    out = float(value)
+    try:
+        out = float(value)
+    except OverflowError:  # an int beyond the float range, e.g. 10**400
+        out = math.inf
     if not math.isfinite(out):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise ValueError(f"{name} must be finite (within the float64 range, |.| < 1.8e308), "
+                         f"got {_short(value)}")
     return out
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
 
 
 def positive_scalar(name: str, value: object) -> float:
@@ -43,7 +52,7 @@ def integer(name: str, value: object, minimum: int | None = None,
     """Return ``value`` as an int within [minimum, maximum]; reject bools and floats."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(
-            f"{name} must be an integer, got {value!r} of type {type(value).__name__}"
+            f"{name} must be an integer, got {_short(value)} of type {type(value).__name__}"
         )
     out = int(value)
     if minimum is not None and out < minimum:
@@ -95,6 +104,9 @@ def objective(name: str, value: object):
             f"{name} must be an mcgrad.objectives.Objective such as Square(), "
             f"got {type(value).__name__}"
         )
+    if type(value) is Objective:
+        raise TypeError(f"{name} must be a concrete objective such as Square() or Step(); the "
+                        "base class Objective() defines no function f")
     return value
 
 
@@ -109,9 +121,13 @@ def real_array(name: str, value: object) -> np.ndarray:
                         f"{value!r} of type {type(value).__name__}")
     try:
         arr = np.asarray(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(f"{name} must be real numbers (a number, list or array), got "
                         f"{type(value).__name__}") from None
+    if arr.dtype.kind == "O" and all(isinstance(v, numbers.Integral) and not isinstance(
+            v, (bool, np.bool_)) for v in arr.ravel()) and arr.size:
+        raise ValueError(f"{name} must be within the float64 range (|.| < 1.8e308), got "
+                         f"integers beyond it")
     if arr.dtype.kind in "iu":
         arr = arr.astype(np.float64)
     if arr.dtype.kind != "f":

@@ -126,7 +126,13 @@ def sample_coefficient(g: np.ndarray, h: np.ndarray) -> float:
     if g.ndim != 1 or g.shape != h.shape or g.size < 2:
         raise ValueError(f"g and h must be 1-d of equal length >= 2, got {g.shape} and {h.shape}")
     hc = h - h.mean()
-    return float(np.dot(g - g.mean(), hc) / np.dot(hc, hc))
+    shh = float(np.dot(hc, hc))
+    if not shh > 0:
+        raise ValueError("h must vary (its sample variance is 0, so Cov(g, h) / Var(h) is "
+                         "undefined); a constant control variate cannot reduce variance")
+    with _checks.quiet():
+        c = float(np.dot(g - g.mean(), hc)) / shh
+    return float(_checks.finite(c, "the sample coefficient", g=g, h=h))
 
 
 # ---- exact expressions (SymPy), in moments.THETA, moments.SIGMA and B ----------------

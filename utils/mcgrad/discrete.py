@@ -69,7 +69,9 @@ def score_variance(p: float, t: float = 0.45) -> float:
     """Exact per-sample variance of the score terms: f0^2/(1-p) + f1^2/p - (f1 - f0)^2."""
     p, t = _p(p), _t(t)
     f0, f1 = t**2, (1 - t) ** 2
-    return f0**2 / (1 - p) + f1**2 / p - (f1 - f0) ** 2
+    with _checks.quiet():
+        var = np.float64(f0)**2 / (1 - p) + np.float64(f1)**2 / p - (f1 - f0) ** 2
+    return float(_checks.finite(var, "the score-function variance", p=p, t=t))
 
 
 def hard_sample(p: float, noise: np.ndarray) -> np.ndarray:

@@ -84,21 +84,42 @@ def reparameterization(objective: Objective, theta: float, sigma: float,
         return _checks.finite(terms, "the pathwise terms", theta=theta, sigma=sigma, eps=eps)
 
 
+RESOLUTION = 1e-8  # smallest sigma / |theta| at which theta + sigma * noise keeps 8 digits
+
+
+def _resolvable(theta: float, sigma: float, what: str) -> None:
+    """ValueError unless sigma >= RESOLUTION * |theta| (x = theta + sigma * noise resolves noise).
+
+    Below, rounding x to float64 changes sigma * noise by more than 1e-8 of itself, so a
+    difference f(x_+) - f(x_-) loses more than half its digits (and is 0 for sigma below
+    1e-16 |theta|).
+    """
+    if sigma < RESOLUTION * abs(theta):
+        raise ValueError(f"sigma must be >= {RESOLUTION:g} * |theta| = {RESOLUTION * abs(theta):.3g} "
+                         f"for {what}, got sigma={sigma!r} at theta={theta!r}: theta + sigma * noise "
+                         "would round away most digits of sigma * noise")
+
+
 def get(name: str):
     """Return the estimator function called ``name`` (one of ``ESTIMATORS``)."""
     _checks.choice("estimator name", name, ESTIMATORS)
     return {"score_function": score_function, "reparameterization": reparameterization}[name]
 
 
-MV_NOISE = 3  # standard normals per measure-valued term (the trailing axis of eps)
+MV_NOISE = 3  # standard normals per coupled measure-valued term (the trailing axis of eps)
+MV_NOISE_UNCOUPLED = 4  # standard normals per independent (uncoupled) term
 
 
 def measure_valued(objective: Objective, theta: float, sigma: float,
-                   eps: np.ndarray, *, wrt: str = "theta") -> np.ndarray:
+                   eps: np.ndarray, *, wrt: str = "theta", coupling: bool = True) -> np.ndarray:
     """Measure-valued (weak-derivative) terms from standard-normal noise (notebook 11).
 
-    ``eps`` has shape ``(..., 3)``: three independent standard normals per term; the result
-    has shape ``eps.shape[:-1]``.  It needs two evaluations of f and no derivative.
+    The derivative of the density is written as c (p_+ - p_-) with two densities p_+, p_-;
+    each term is c (f(x_+) - f(x_-)) with x_+ ~ p_+ and x_- ~ p_-.  It needs two
+    evaluations of f and no derivative.  The result has shape ``eps.shape[:-1]``.
+
+    ``coupling=True`` (the default) draws x_+ and x_- from shared noise; ``eps`` has shape
+    ``(..., 3)``, three independent standard normals per term.
 
     d/dtheta: the derivative of the density is c (Rayleigh(+) - Rayleigh(-)), c = 1/(sigma
     sqrt(2 pi)), coupled with one W on both sides::
@@ -113,22 +134,49 @@ def measure_valued(objective: Objective, theta: float, sigma: float,
 
         term = (f(theta + sigma M) - f(theta + sigma eps_1)) / sigma
 
-    ``eps_3`` is unused for ``wrt="theta"``, so one array of draws serves both.  Not part of
+    ``eps_3`` is unused for ``wrt="theta"``, so one array of draws serves both.
+
+    ``coupling=False`` draws the two sides independently; ``eps`` has shape ``(..., 4)``,
+    four independent standard normals per term::
+
+        theta: W_+ = ||(eps_1, eps_2)||, W_- = ||(eps_3, eps_4)||  (two Rayleighs),
+               term = (f(theta + sigma W_+) - f(theta - sigma W_-)) / (sigma sqrt(2 pi))
+        sigma: M = sign(eps_1) ||(eps_1, eps_2, eps_3)|| (Maxwell), and eps_4 (Gaussian),
+               term = (f(theta + sigma M) - f(theta + sigma eps_4)) / sigma
+
+    Accuracy: x_+ and x_- are rounded to float64 and f is evaluated twice, so each term has a
+    relative rounding error of about 2e-16 (|f(x_+)| + |f(x_-)|) / |f(x_+) - f(x_-)| plus
+    2e-16 |theta| / (sigma |noise|); sigma below ``RESOLUTION * |theta|`` = 1e-8 |theta| is
+    refused with a ValueError naming sigma.  Terms below about 1e-290 in magnitude may
+    underflow to 0.
+
+    Both are unbiased.  The coupled variance is Var(f_+ - f_-) c^2, the independent one
+    (Var f_+ + Var f_-) c^2; coupling wins exactly when Cov(f_+, f_-) > 0
+    (:func:`mcgrad.families.variance` gives both).  For f = (x - k)^2 and d/dtheta
+    coupling loses when |theta - k| > sigma sqrt(2 / (4 - pi)) = 1.526 sigma.
+
+    The gradient with respect to log sigma is sigma times the sigma gradient.  Not part of
     ``ESTIMATORS`` (the two-estimator list behind notebooks 05 and 06).
     """
     theta, sigma, eps = _check(objective, theta, sigma, eps, wrt)
-    if eps.ndim < 1 or eps.shape[-1] != MV_NOISE:
-        raise ValueError(f"eps must have a trailing axis of length {MV_NOISE} (three standard "
-                         f"normals per term, e.g. rng.standard_normal((n, 3))), got shape "
-                         f"{eps.shape}")
+    coupling = _checks.flag("coupling", coupling)
+    _resolvable(theta, sigma, "the measure-valued terms")
+    width = MV_NOISE if coupling else MV_NOISE_UNCOUPLED
+    if eps.ndim < 1 or eps.shape[-1] != width:
+        raise ValueError(f"eps must have a trailing axis of length {width} ({width} standard "
+                         f"normals per term with coupling={coupling}, e.g. "
+                         f"rng.standard_normal((n, {width}))), got shape {eps.shape}")
+    eps = eps.astype(np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         if wrt == "theta":
             w = np.hypot(eps[..., 0], eps[..., 1])
-            plus, minus = theta + sigma * w, theta - sigma * w
+            w_minus = w if coupling else np.hypot(eps[..., 2], eps[..., 3])
+            plus, minus = theta + sigma * w, theta - sigma * w_minus
             scale = 1.0 / (sigma * np.sqrt(2 * np.pi))
         else:
-            m = np.copysign(np.sqrt(np.sum(eps * eps, axis=-1)), eps[..., 0])
-            plus, minus = theta + sigma * m, theta + sigma * eps[..., 0]
+            m = np.copysign(np.sqrt(np.sum(eps[..., :3] ** 2, axis=-1)), eps[..., 0])
+            plus = theta + sigma * m
+            minus = theta + sigma * (eps[..., 0] if coupling else eps[..., 3])
             scale = 1.0 / sigma
         if not (np.isfinite(plus).all() and np.isfinite(minus).all()):
             raise ValueError(f"theta + sigma * noise overflows float64 for theta={theta!r}, "

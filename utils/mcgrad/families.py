@@ -12,12 +12,18 @@ Estimators: ``"score_function"``, ``"reparameterization"`` and ``"measure_valued
       Y ~ N(b/p, 1/p),                                                    (G)
 
   which :func:`gaussian_expectation` applies term by term in SymPy.
-* Measure-valued: one-dimensional quadrature (composite Gauss-Legendre, panels scaled with
-  k sigma, accurate to about 1e-10 for |k| sigma <= 20), with V = E[t^2] - (dJ)^2 and
-      theta: E[t^2] = c^2 int_0^inf w e^(-w^2/2) (f(theta+sigma w) - f(theta-sigma w))^2 dw,
-      sigma: E[t^2] = (E_M[f(theta+sigma M)^2] + E[f(x)^2] - 2 C) / sigma^2,
-             C = E_M[f(theta + sigma M) A(M)],  A(m) = int_0^1 f(theta + sigma u m) du,
-  for the coupling of :func:`mcgrad.estimators.measure_valued` (eps_1 = U M).
+* Measure-valued: composite Gauss-Legendre quadrature (panels scaled with k sigma, relative
+  accuracy about 1e-10 for sigma (|k| + 3 sqrt|k|) <= 20) of the terms written with stable
+  differences D(h) = f(theta + h) - f(theta) (no cancellation at a tiny sigma), as centred sums:
+      theta, coupled:      V = c^2 Var_W[D(sigma W) - D(-sigma W)],  c = 1/(sigma sqrt(2 pi)),
+      theta, independent:  V = c^2 (Var_W[D(sigma W)] + Var_W[D(-sigma W)]),  W ~ Rayleigh,
+      sigma, coupled:      V = Var_{M,U}[D(sigma M) - D(sigma U M)] / sigma^2,
+      sigma, independent:  V = (Var_M[D(sigma M)] + Var_eps[D(sigma eps)]) / sigma^2,
+  M ~ double-sided Maxwell, U ~ Uniform(0, 1) (the couplings of
+  :func:`mcgrad.estimators.measure_valued`).  Coupling lowers the variance exactly when
+  Cov(f(x_+), f(x_-)) > 0.  For f = (x - k)^2, a = theta - k: theta, coupled 4 a^2 (4 - pi)/pi,
+  independent (8/pi - 2) a^2 + 4 sigma^2/pi, equal at |a| = sigma sqrt(2/(4 - pi)) = 1.526 sigma;
+  sigma, coupled 4 (a^2 + sigma^2), independent 8 (2 a^2 + sigma^2).
   :func:`quadrature_moments` computes mean, variance and fourth central moment of any of
   the three estimators' terms directly from the estimators (two-dimensional for sigma).
 """
@@ -59,8 +65,10 @@ def _symbols():
 def gaussian_expectation(expr, eps=None):
     """E over eps ~ N(0, 1) of a SymPy expression: sums of eps^n exp(quadratic), eq. (G).
 
-    ``eps`` defaults to the symbol ``epsilon`` (real).  Trigonometric factors are rewritten
-    as complex exponentials; apply ``sympy.expand_complex`` for a real form.
+    ``eps`` defaults to the symbol ``epsilon`` (real); another symbol of the same name (e.g. a
+    plain ``Symbol('epsilon')``) counts as ``eps``.  Degree in eps at most
+    ``moments.MAX_DEGREE``.  Trigonometric factors are rewritten as complex exponentials;
+    apply ``sympy.expand_complex`` for a real form.
     """
     import sympy as sp
 
@@ -69,7 +77,9 @@ def gaussian_expectation(expr, eps=None):
     elif not isinstance(eps, sp.Symbol):
         raise TypeError(f"eps must be a SymPy symbol such as sympy.Symbol('epsilon', real=True), "
                         f"got {eps!r} of type {type(eps).__name__}")
-    expr = _checks.expression("expr", expr)
+    from mcgrad.moments import _check_degree, _own_symbol
+
+    expr = _check_degree(_own_symbol(_checks.expression("expr", expr), eps), eps)
     out = sp.Integer(0)
     for term in sp.Add.make_args(sp.expand(sp.powsimp(sp.expand(expr.rewrite(sp.exp))))):
         arg, n, rest = sp.Integer(0), 0, sp.Integer(1)
@@ -86,8 +96,11 @@ def gaussian_expectation(expr, eps=None):
                                  f"quadratics, got the factor {fac}")
             else:
                 rest *= fac
-        poly = sp.Poly(sp.expand(arg), eps)
-        if poly.degree() > 2:
+        try:
+            poly = sp.Poly(sp.expand(arg), eps)
+        except sp.PolynomialError:
+            poly = None
+        if poly is None or poly.degree() > 2 or any(c.has(eps) for c in poly.coeffs()):
             raise ValueError(f"exponent {arg} is not quadratic in {eps}")
         a2, a1, a0 = (poly.coeff_monomial(eps**j) for j in (2, 1, 0))
         p = 1 - 2 * a2  # eq. (G); positive for every cost family here
@@ -129,6 +142,35 @@ def _closed_second(name: str, family: str, wrt: str):
     return sp.lambdify((theta, sigma, k), symbolic_moments(name, family, wrt)[1], "numpy")
 
 
+@lru_cache(maxsize=None)
+def _closed_mp(name: str, family: str, wrt: str):
+    import sympy as sp
+
+    theta, sigma, k, _ = _symbols()
+    mean, second = symbolic_moments(name, family, wrt)
+    return sp.lambdify((theta, sigma, k), [mean, second], "mpmath")
+
+
+def _closed_variance_mp(name: str, family: str, wrt: str, theta: float, sigma: float,
+                        k: float) -> float:
+    """E[t^2] - E[t]^2 of the closed form in mpmath, with digits added until 12 survive."""
+    import mpmath
+
+    fn = _closed_mp(name, family, wrt)
+    for dps in (40, 80, 160, 320, 640):
+        with mpmath.workdps(dps):
+            mean, second = (mpmath.re(v) for v in fn(mpmath.mpf(theta), mpmath.mpf(sigma),
+                                                       mpmath.mpf(k)))
+            var = second - mean * mean
+            if second == 0 or abs(var) > mpmath.mpf(10) ** (12 - dps) * abs(second):
+                return float(var)
+    raise ValueError(f"the variance of {name} for k={k!r}, theta={theta!r}, sigma={sigma!r} "
+                     "cancels beyond 640 digits; use a larger sigma")
+
+
+MAX_KS = 10_000  # values of k in one call of variance
+
+
 def _ks(k: object) -> np.ndarray:
     if isinstance(k, (bool, np.bool_)):
         raise TypeError(f"k must be a real number or a 1-D array of them, got {k!r}")
@@ -138,6 +180,9 @@ def _ks(k: object) -> np.ndarray:
         arr = np.array([_checks.real_scalar("k", k)])
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"k must be a number or a non-empty 1-D array, got shape {arr.shape}")
+    if arr.size > MAX_KS:
+        raise ValueError(f"k must hold at most {MAX_KS} values, got {arr.size}; "
+                         "split the grid into several calls")
     if np.abs(arr).max() > objectives.K_LIMIT:
         raise ValueError(f"k must be within [-{objectives.K_LIMIT:g}, {objectives.K_LIMIT:g}]")
     return arr
@@ -158,16 +203,24 @@ def _target(f: objectives.Objective, theta: float, sigma: float, wrt: str) -> fl
 
 
 def variance(name: str, family: str, k: object, theta: float = 1.0, sigma: float = 1.0,
-             *, wrt: str = "theta") -> float | np.ndarray:
+             *, wrt: str = "theta", coupling: bool = True) -> float | np.ndarray:
     """Exact per-sample variance V of estimator ``name`` for ``cost(family, k)``.
 
     ``k`` a number (returns a float) or a 1-D array (returns an array of its shape).
-    Score function and pathwise: the closed form (G); measure-valued: quadrature (module
-    docstring), which needs |k| sigma <= 20.  Introduced in notebook 11.
+    Score function and pathwise: the closed form (G), evaluated in float64 and, where
+    E[t^2] - (dJ)^2 cancels more than 6 digits (e.g. the pathwise variance 4 sigma^2 at a tiny
+    sigma), again in mpmath with enough digits; relative accuracy about 1e-10.
+    Measure-valued: quadrature of the differences f(x_+) - f(x_-) written without
+    cancellation (module docstring), relative accuracy about 1e-10 for
+    sigma (|k| + 3 sqrt|k|) <= 20 and every sigma > 0 below.  ``coupling`` (measure-valued
+    only): True for the coupled terms of :func:`mcgrad.estimators.measure_valued`, False for
+    its independent sides (``coupling=False``).  ``k`` arrays hold at most ``MAX_KS`` values.
+    Introduced in notebook 11.
     """
     _checks.choice("name", name, NAMES)
     _checks.choice("family", family, FAMILIES)
     _checks.choice("wrt", wrt, estimators.WRT)
+    coupling = _checks.flag("coupling", coupling)
     ks = _ks(k)
     theta, sigma = objectives._family_params(theta, sigma)
     if family == "bump" and ks.min() < 0:
@@ -176,11 +229,14 @@ def variance(name: str, family: str, k: object, theta: float = 1.0, sigma: float
     try:
         with _checks.quiet():
             if name == "measure_valued":
-                second = np.array([_mv_second(cost(family, kk), family, theta, sigma, wrt)
-                                   for kk in ks])
+                var = np.array([_mv_variance(cost(family, kk), theta, sigma, wrt, coupling)
+                                for kk in ks])
             else:
                 second = np.real(_closed_second(name, family, wrt)(theta, sigma, ks + 0j))
-            var = np.maximum(second - targets**2, 0.0)  # >= 0; only rounding pushes it below
+                var = second - targets**2
+                lost = ~(var > 1e-6 * np.abs(second))  # more than 6 digits cancelled
+                for i in np.flatnonzero(lost & np.isfinite(second)):
+                    var[i] = _closed_variance_mp(name, family, wrt, theta, sigma, ks[i])
     except (ZeroDivisionError, OverflowError):  # e.g. 1 / sigma^2 for a tiny sigma
         var = np.array([math.inf])
     _checks.finite(var, f"the variance of {name}", k=k, theta=theta, sigma=sigma)
@@ -201,34 +257,50 @@ def _rule(lo: float, hi: float, panels: int) -> tuple[np.ndarray, np.ndarray]:
     return composite_legendre(np.linspace(lo, hi, panels + 1))
 
 
-def _mv_second(f: objectives.Objective, family: str, theta: float, sigma: float,
-               wrt: str) -> float:
+def _breaks_rule(lo: float, hi: float, panels: int,
+                 extra: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    inside = [b for b in extra if lo < b < hi]
+    return composite_legendre(np.concatenate([np.linspace(lo, hi, panels + 1), inside]))
+
+
+def _delta(f: objectives.Objective, theta: float, h: np.ndarray) -> np.ndarray:
+    """f(theta + h) - f(theta) without cancellation, for the three cost families."""
+    with _checks.quiet():
+        if isinstance(f, objectives.ShiftedSquare):
+            return h * (2 * (theta - f.k) + h)
+        if isinstance(f, objectives.Cosine):
+            return -2 * np.sin(f.k * (theta + h / 2)) * np.sin(f.k * h / 2)
+        # bump: exp(-k (theta + h)^2) - exp(-k theta^2) = exp(-k theta^2) expm1(-k h (2 theta + h))
+        return np.exp(-f.k * theta * theta) * np.expm1(-f.k * h * (2 * theta + h))
+
+
+def _centered(w: np.ndarray, t: np.ndarray) -> float:
+    """Var of t under the quadrature weights w (summing to 1), as a centred sum."""
+    return float(np.sum(w * (t - np.sum(w * t)) ** 2))
+
+
+def _mv_variance(f: objectives.Objective, theta: float, sigma: float, wrt: str,
+                 coupling: bool) -> float:
+    """Per-sample variance of the measure-valued terms, by quadrature of stable differences."""
     s = _scale(f, sigma)
     panels = 48 + math.ceil(4 * s)
-    if wrt == "theta":  # Rayleigh weight w exp(-w^2/2) on w > 0; c^2 = 1 / (2 pi sigma^2)
+    if wrt == "theta":  # Rayleigh weight w exp(-w^2/2) on w > 0; c = 1 / (sigma sqrt(2 pi))
         w, ww = _rule(0.0, _REACH, panels)
-        diff = f.value(theta + sigma * w) - f.value(theta - sigma * w)
-        return float(np.sum(ww * w * np.exp(-0.5 * w * w) * diff**2)) / (2 * math.pi * sigma**2)
+        ww = ww * w * np.exp(-0.5 * w * w)
+        plus, minus = _delta(f, theta, sigma * w), _delta(f, theta, -sigma * w)
+        c2 = 1.0 / (2 * math.pi * sigma * sigma)
+        if coupling:
+            return c2 * _centered(ww, plus - minus)
+        return c2 * (_centered(ww, plus) + _centered(ww, minus))
     m, wm = _rule(-_REACH, _REACH, panels)
     phi = np.exp(-0.5 * m * m) / math.sqrt(2 * math.pi)
-    fm = f.value(theta + sigma * m)
     maxwell = wm * m * m * phi  # double-sided Maxwell density m^2 phi(m)
-    return float((np.sum(maxwell * fm**2) + np.sum(wm * phi * fm**2)
-                  - 2 * np.sum(maxwell * fm * _inner_mean(f, family, theta, sigma, m)))
-                 / sigma**2)
-
-
-def _inner_mean(f: objectives.Objective, family: str, theta: float, sigma: float,
-                m: np.ndarray) -> np.ndarray:
-    """A(m) = int_0^1 f(theta + sigma u m) du."""
-    b = sigma * m
-    if family == "square":
-        a = theta - f.k
-        return a * a + a * b + b * b / 3
-    if family == "cosine":  # (sin(k(theta + b)) - sin(k theta)) / (k b)
-        return np.cos(f.k * (theta + b / 2)) * np.sinc(f.k * b / (2 * math.pi))
-    u, wu = _rule(0.0, 1.0, 2 + math.ceil(3 * math.sqrt(f.k) * sigma))
-    return f.value(theta + np.outer(b, u)) @ wu
+    fm = _delta(f, theta, sigma * m)
+    if not coupling:  # (Var_M f(theta + sigma M) + Var f(theta + sigma eps)) / sigma^2
+        return (_centered(maxwell, fm) + _centered(wm * phi, fm)) / (sigma * sigma)
+    u, wu = _rule(0.0, 1.0, 2 + math.ceil(2 * s))  # eps_1 = U M, U ~ Uniform(0, 1)
+    t = (fm[:, None] - _delta(f, theta, sigma * np.outer(m, u))) / sigma
+    return _centered(np.outer(maxwell, wu), t)
 
 
 def _noise(name: str, wrt: str, nodes: np.ndarray, extra: np.ndarray | None = None):
@@ -247,21 +319,34 @@ def quadrature_moments(name: str, objective: objectives.Objective, theta: float,
 
     Integrates the terms of ``mcgrad.estimators`` itself: over eps ~ N(0, 1) (score function,
     pathwise), W ~ Rayleigh (measure-valued, theta), or M ~ double-sided Maxwell and
-    U ~ Uniform(0, 1) (measure-valued, sigma).  For smooth objectives with
-    sigma (|k| + 3 sqrt|k|) <= 20.  Introduced in notebook 11.
+    U ~ Uniform(0, 1) (measure-valued, sigma).  Relative accuracy about 1e-10 for smooth
+    objectives with sigma (|k| + 3 sqrt|k|) <= 20, and for ``Step`` (a breakpoint at its
+    jump) except measure-valued with wrt="sigma", which is refused.  The terms are computed
+    at x = theta + sigma * noise in float64, so sigma >= 1e-8 |theta| is required
+    (``mcgrad.estimators.RESOLUTION``).  Introduced in notebook 11.
     """
     _checks.choice("name", name, NAMES)
     _checks.objective("objective", objective)
     _checks.choice("wrt", wrt, estimators.WRT)
     theta, sigma = objectives._family_params(theta, sigma)
+    estimators._resolvable(theta, sigma, "quadrature_moments")
+    smooth = objective.differentiable and not isinstance(objective, objectives.Step)
+    if not smooth and not isinstance(objective, objectives.Step):
+        raise ValueError(f"objective must be smooth or the Step for quadrature_moments, got "
+                         f"{objective.name}")
+    if not smooth and name == "measure_valued" and wrt == "sigma":
+        raise ValueError("objective Step with name='measure_valued' and wrt='sigma' is not "
+                         "supported by quadrature_moments (its jump moves with U); use a smooth "
+                         "objective")
     s = _scale(objective, sigma)
     panels = 48 + math.ceil(4 * s)
     estimator = getattr(estimators, name)
+    jump = [] if smooth else [-theta / sigma]  # Step jumps at x = 0: eps = -theta / sigma
     if name != "measure_valued":
-        x, w = _rule(-_REACH, _REACH, panels)
+        x, w = _breaks_rule(-_REACH, _REACH, panels, jump)
         w = w * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-    elif wrt == "theta":
-        x, w = _rule(0.0, _REACH, panels)
+    elif wrt == "theta":  # x_+ = theta + sigma w and x_- = theta - sigma w jump at w = -+theta/sigma
+        x, w = _breaks_rule(0.0, _REACH, panels, jump + [theta / sigma])
         w = w * x * np.exp(-0.5 * x * x)
     else:
         m, wm = _rule(-_REACH, _REACH, panels)

@@ -52,6 +52,43 @@ def _tail_moment(k: int) -> sp.Expr:
     return sp.simplify(sp.integrate(EPS**k * PHI, (EPS, _LOWER, sp.oo)))
 
 
+MAX_DEGREE = 400  # highest power of eps integrated; beyond, expanding takes minutes
+
+
+def _degree_bound(expr: sp.Expr, eps: sp.Symbol) -> int:
+    """An upper bound on the degree of ``expr`` in ``eps``, read from the tree without expanding.
+
+    Powers multiply the bound of their base, products add, sums and function arguments take
+    the largest; a non-integer power of an expression in eps counts as MAX_DEGREE + 1.
+    """
+    if not expr.has(eps):
+        return 0
+    if expr == eps:
+        return 1
+    if expr.is_Pow:
+        base = _degree_bound(expr.base, eps)
+        if expr.exp.is_Integer and expr.exp >= 0 and not expr.exp.has(eps):
+            return base * int(expr.exp) if base else 0
+        return MAX_DEGREE + 1
+    parts = [_degree_bound(a, eps) for a in expr.args]
+    return sum(parts) if expr.is_Mul else max(parts, default=0)
+
+
+def _own_symbol(expr: sp.Expr, eps: sp.Symbol) -> sp.Expr:
+    """``expr`` with any other symbol named like ``eps`` (e.g. a plain Symbol('epsilon')) made ``eps``."""
+    twins = {s: eps for s in expr.free_symbols if s.name == eps.name and s != eps}
+    return expr.xreplace(twins) if twins else expr
+
+
+def _check_degree(expr: sp.Expr, eps: sp.Symbol, name: str = "expr") -> sp.Expr:
+    """``expr`` if its degree in ``eps`` is at most MAX_DEGREE, else a ValueError naming it."""
+    if _degree_bound(expr, eps) > MAX_DEGREE:
+        raise ValueError(f"{name} must have degree at most {MAX_DEGREE} in {eps} (a higher power "
+                         f"would take minutes to expand), got degree up to "
+                         f"{_degree_bound(expr, eps)}")
+    return expr
+
+
 def _polynomial_expectation(expr: sp.Expr, moment: Callable[[int], sp.Expr]) -> sp.Expr:
     try:
         poly = sp.Poly(expr, EPS)
@@ -68,14 +105,15 @@ def _polynomial_expectation(expr: sp.Expr, moment: Callable[[int], sp.Expr]) -> 
 def expect(expr: sp.Expr) -> sp.Expr:
     """E[expr] for eps ~ N(0, 1), where ``expr`` is an expression in ``EPS``.
 
-    Supported: polynomials in eps (coefficients may involve ``THETA``, ``SIGMA``),
-    plus terms multiplied by one Heaviside step whose argument increases with eps.
+    Supported: polynomials in eps of degree at most ``MAX_DEGREE`` (coefficients may involve
+    ``THETA``, ``SIGMA``), plus terms multiplied by one Heaviside step whose argument
+    increases with eps.  A symbol named ``epsilon`` without assumptions counts as ``EPS``.
     """
-    expr = _checks.expression("expr", expr).replace(
+    expr = _own_symbol(_checks.expression("expr", expr), EPS).replace(
         lambda e: e.is_Pow and isinstance(e.base, sp.Heaviside) and e.exp.is_positive,
         lambda e: e.base,  # 1[.]^n = 1[.]
     )
-    expr = sp.expand(expr)
+    expr = sp.expand(_check_degree(expr, EPS))
     steps = expr.atoms(sp.Heaviside)
     if not steps:
         return _polynomial_expectation(expr, _normal_moment)
@@ -160,9 +198,17 @@ def per_sample_term(estimator_name: str, objective: Objective, *,
 def _derive(name: str, wrt: str, key: str, f: sp.Expr, differentiable: bool,
             fname: str) -> tuple[sp.Expr, sp.Expr]:
     term = _term(name, wrt, f, differentiable, fname)
-    mean = sp.simplify(expect(term))
-    var = sp.simplify(expect(term**2) - mean**2)
-    if var.is_rational_function(THETA, SIGMA):
+    tidy = sp.expand if f.has(sp.Float) else sp.simplify  # simplify crawls on a Float 1e-300
+    try:
+        mean = tidy(expect(term))
+        var = tidy(expect(term**2) - mean**2)
+    except ValueError as exc:
+        raise ValueError(
+            f"objective {fname} is not supported by mcgrad.moments, which integrates objectives "
+            f"whose f is a polynomial of degree <= {MAX_DEGREE // 4} (Constant, Linear, Square, "
+            f"ShiftedSquare, baselines.Monomial) or the step 1[x > 0] (Step); for Cosine and "
+            f"GaussianBump use mcgrad.families.variance ({exc})") from None
+    if var.is_rational_function(THETA, SIGMA) and not f.has(sp.Float):
         var = sp.factor(var)  # one fraction: (theta^4 + 14 theta^2 sigma^2 + 15 sigma^4) / sigma^2
     return mean, var
 
@@ -199,20 +245,48 @@ def estimator_moments(estimator_name: str, objective: Objective, theta: float,
                       sigma: float, *, wrt: str = "theta") -> tuple[float, float]:
     """Exact (mean, per-sample variance) as floats at one (theta, sigma).
 
-    The variance of the Monte Carlo mean of N terms is the second value / N.
+    The variance of the Monte Carlo mean of N terms is the second value / N.  Evaluated in
+    mpmath with digits added until the value is stable to 1e-13 (relative), so a formula that
+    cancels in float64 is still right; values below 1e-320 come back as 0.
     Example: ``estimator_moments("score_function", Square(), 2, 1)`` is (4.0, 87.0).
     Introduced in notebook 04.
     """
-    mean_fn, var_fn = _lambdified(*_key(estimator_name, objective, wrt))
+    key = _key(estimator_name, objective, wrt)
     theta = _checks.real_scalar("theta", theta)
     sigma = _checks.positive_scalar("sigma", sigma)
-    with _checks.quiet():
-        try:
-            out = np.array([float(mean_fn(theta, sigma)), float(var_fn(theta, sigma))])
-        except (OverflowError, ZeroDivisionError):  # float overflow or underflow to 0
-            out = np.array([np.inf])
+    out = _mp_moments(key, theta, sigma)
     mean, var = _checks.finite(out, "the exact moments", theta=theta, sigma=sigma)
     return float(mean), float(var)
+
+
+@lru_cache(maxsize=None)
+def _mp_lambdified(name: str, wrt: str, key: str, f: sp.Expr, differentiable: bool,
+                   fname: str) -> Callable:
+    return sp.lambdify((THETA, SIGMA), list(_derive(name, wrt, key, f, differentiable, fname)),
+                       "mpmath")
+
+
+def _mp_moments(key: tuple, theta: float, sigma: float) -> np.ndarray:
+    """The exact formulas evaluated in mpmath with 30, 60, ... digits until two agree to 1e-13.
+
+    A float64 evaluation of a formula such as E[t^2] - E[t]^2 can cancel every digit (the
+    step at theta / sigma = -1e12); extra digits cannot.
+    """
+    import mpmath
+
+    fn = _mp_lambdified(*key)
+    previous = None
+    for dps in (30, 60, 120, 240, 480):
+        with mpmath.workdps(dps):
+            values = [mpmath.re(v) for v in fn(mpmath.mpf(theta), mpmath.mpf(sigma))]
+            if previous is not None and all(
+                    abs(v - p) <= mpmath.mpf(10) ** -13 * abs(v) or abs(v) < mpmath.mpf(10) ** -320
+                    for v, p in zip(values, previous)):
+                break
+            previous = values
+    with _checks.quiet():
+        return np.array([float(v) if abs(v) < mpmath.mpf(10) ** 308 else np.inf
+                         for v in values])
 
 
 def variance_function(estimator_name: str, objective: Objective, *,

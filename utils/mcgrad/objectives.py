@@ -38,6 +38,13 @@ def _exact(value: float, theta: float, sigma: float) -> float:
     return float(_checks.finite(value, "the exact value", theta=theta, sigma=sigma))
 
 
+def _number(value: float) -> sp.Expr:
+    """``value`` as a SymPy number: the simplest rational if it rounds back to ``value``, else a
+    Float with the 53 bits of the double (an exact rational of 1e-300 would make SymPy crawl)."""
+    simple = sp.nsimplify(value)
+    return simple if float(simple) == value else sp.Float(value, precision=53)
+
+
 def _params(theta: object, sigma: object) -> tuple[float, float]:
     return _checks.real_scalar("theta", theta), _checks.positive_scalar("sigma", sigma)
 
@@ -111,7 +118,7 @@ class Constant(Objective):
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
         x = _checks.expression("x", x)
-        return sp.nsimplify(self.c) + 0 * x
+        return _number(self.c) + 0 * x
 
     def __repr__(self) -> str:
         return f"Constant(c={self.c!r})"
@@ -147,7 +154,7 @@ class Linear(Objective):
         return 0.0
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.nsimplify(self.a) * _checks.expression("x", x)
+        return _number(self.a) * _checks.expression("x", x)
 
     def __repr__(self) -> str:
         return f"Linear(a={self.a!r})"
@@ -186,7 +193,7 @@ class ShiftedSquare(Objective):
         return _exact(2 * sigma, theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return (_checks.expression("x", x) - sp.nsimplify(self.k)) ** 2
+        return (_checks.expression("x", x) - _number(self.k)) ** 2
 
     def __repr__(self) -> str:
         return f"ShiftedSquare(k={self.k!r})"
@@ -226,12 +233,16 @@ class Step(Objective):
 
     def gradient(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        z = theta / sigma
-        return math.exp(-0.5 * z * z) / (sigma * math.sqrt(2 * math.pi))
+        z = theta / sigma  # may be +-inf for a subnormal sigma: the density is then 0
+        log_value = -0.5 * z * z - math.log(sigma) - 0.5 * math.log(2 * math.pi)
+        return _exact(math.exp(log_value) if log_value < 709.7 else math.inf, theta, sigma)
 
     def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma = _params(theta, sigma)
-        return _exact(-(theta / sigma) * self.gradient(theta, sigma), theta, sigma)
+        z = theta / sigma
+        if not math.isfinite(z):  # the Gaussian factor underflows far faster than z grows
+            return -0.0 if z > 0 else 0.0
+        return _exact(-z * self.gradient(theta, sigma), theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
         return sp.Heaviside(_checks.expression("x", x), 0)
@@ -277,11 +288,15 @@ class GaussianBump(Objective):
 
     def value(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
+        if self.k == 0:
+            return np.ones_like(x)
         with np.errstate(over="ignore"):
             return np.exp(-self.k * np.square(x))  # underflows to 0 for huge |x|
 
     def derivative(self, x: object) -> np.ndarray:
         x = _as_float_array(x)
+        if self.k == 0:
+            return np.zeros_like(x)
         with np.errstate(over="ignore", invalid="ignore"):
             fx = np.exp(-self.k * np.square(x))
             out = -2 * self.k * x * fx
@@ -303,11 +318,13 @@ class GaussianBump(Objective):
     def gradient_sigma(self, theta: float, sigma: float = 1.0) -> float:
         theta, sigma, a = self._moments(theta, sigma)
         k = self.k
-        return (4 * k * k * theta * theta * sigma / (a * a) - 2 * k * sigma / a) * \
-            self.expectation(theta, sigma)
+        # (4 k^2 theta^2 sigma / a^2 - 2 k sigma / a) E[f], with 2 k theta^2 - a written as
+        # 2 k (theta - sigma)(theta + sigma) - 1 so that it does not cancel for theta ~ sigma
+        bracket = 2 * k * (theta - sigma) * (theta + sigma) - 1
+        return 2 * k * sigma / a * bracket / a * self.expectation(theta, sigma)
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.exp(-sp.nsimplify(self.k) * _checks.expression("x", x)**2)
+        return sp.exp(-_number(self.k) * _checks.expression("x", x)**2)
 
     def __repr__(self) -> str:
         return f"GaussianBump(k={self.k!r})"
@@ -361,7 +378,7 @@ class Cosine(Objective):
         return -self.k * self.k * sigma * math.cos(self.k * theta) * d
 
     def symbolic(self, x: sp.Symbol) -> sp.Expr:
-        return sp.cos(sp.nsimplify(self.k) * _checks.expression("x", x))
+        return sp.cos(_number(self.k) * _checks.expression("x", x))
 
     def __repr__(self) -> str:
         return f"Cosine(k={self.k!r})"

@@ -56,6 +56,16 @@ def draw_noise(rng: np.random.Generator, seeds: int, steps: int, N: int) -> np.n
     return rng.standard_normal((seeds, steps, N))
 
 
+def _record_array(name: str, value: object, ndim: int) -> np.ndarray:
+    """A float array with ``ndim`` axes (NaN and inf allowed: they mark divergence)."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu" or value.ndim != ndim:
+        raise TypeError(f"{name} must be a {ndim}-D numpy array of floats, got "
+                        f"{type(value).__name__}"
+                        + (f" of dtype {value.dtype} and shape {value.shape}"
+                           if isinstance(value, np.ndarray) else ""))
+    return value.astype(float)
+
+
 @dataclass(frozen=True)
 class Run:
     """SGD trajectories of many independent runs.
@@ -71,6 +81,26 @@ class Run:
     optimum: float
     lr: float
     N: int
+
+    def __post_init__(self) -> None:  # a hand-built Run gets the same checks as sgd's output
+        theta = _record_array("theta", self.theta, 2)
+        if theta.shape[1] < 2:
+            raise ValueError(f"theta must have shape (seeds, steps + 1) with steps >= 1, got "
+                             f"{theta.shape}")
+        grads = _record_array("grads", self.grads, 2)
+        if grads.shape != (theta.shape[0], theta.shape[1] - 1):
+            raise ValueError(f"grads must have shape (seeds, steps) = "
+                             f"{(theta.shape[0], theta.shape[1] - 1)}, got {grads.shape}")
+        at = self.diverged_at
+        if not isinstance(at, np.ndarray) or at.dtype.kind not in "iu" or \
+                at.shape != (theta.shape[0],):
+            raise TypeError(f"diverged_at must be an integer array of shape ({theta.shape[0]},), "
+                            f"got {at!r}")
+        object.__setattr__(self, "theta", theta)
+        object.__setattr__(self, "grads", grads)
+        object.__setattr__(self, "optimum", _checks.real_scalar("optimum", self.optimum))
+        object.__setattr__(self, "lr", _checks.positive_scalar("lr", self.lr))
+        object.__setattr__(self, "N", _checks.integer("N", self.N, minimum=1))
 
     @property
     def diverged(self) -> np.ndarray:
@@ -208,6 +238,18 @@ class ExpectedPath:
     second: np.ndarray
     exact: bool
 
+    def __post_init__(self) -> None:  # a hand-built path gets the same checks
+        mean = _record_array("mean", self.mean, 1)
+        second = _record_array("second", self.second, 1)
+        if mean.shape != second.shape or mean.size == 0:
+            raise ValueError(f"mean and second must be 1-D of equal non-zero length, got "
+                             f"{mean.shape} and {second.shape}")
+        if (second < 0).any():
+            raise ValueError("second must be >= 0 (it is E[u_t^2])")
+        object.__setattr__(self, "mean", mean)
+        object.__setattr__(self, "second", second)
+        object.__setattr__(self, "exact", _checks.flag("exact", self.exact))
+
     @property
     def rms(self) -> np.ndarray:
         """sqrt(E[u_t^2]): the root-mean-square distance to the optimum."""
@@ -228,9 +270,15 @@ def variance_coefficients(estimator: str, k: float) -> tuple[sp.Expr, sp.Expr, s
 def _variance_coefficients(estimator: str, k: float) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     from mcgrad import moments
 
+    from mcgrad.objectives import _number
+
+    if not isinstance(_number(k), sp.Rational):
+        # k has no short exact form (e.g. 1e-300): V depends on theta - k only (shifting x and
+        # theta together leaves every term unchanged), so derive it exactly at k = 0
+        k = 0.0
     u = sp.Symbol("u", real=True)
     _, var = moments.symbolic_moments(estimator, ShiftedSquare(k))
-    poly = sp.Poly(sp.expand(var.subs(moments.THETA, u + sp.nsimplify(k))), u)
+    poly = sp.Poly(sp.expand(var.subs(moments.THETA, u + _number(k))), u)
     c = [poly.coeff_monomial(u**j) for j in range(5)]
     assert poly.degree() <= 4 and c[1] == 0 and c[3] == 0, poly
     return c[4], c[2], c[0]

@@ -118,9 +118,9 @@ def decorate(ax: Any = None, *, title: str | None = None, xlabel: str | None = N
     if ylabel is not None:
         ax.set_ylabel(ylabel)
     if xlim is not None:
-        ax.set_xlim(xlim)
+        ax.set_xlim(_limits("xlim", xlim))
     if ylim is not None:
-        ax.set_ylim(ylim)
+        ax.set_ylim(_limits("ylim", ylim))
     handles, labels = ax.get_legend_handles_labels()
     if legend is None:
         legend = any(label and not label.startswith("_") for label in labels)
@@ -148,14 +148,25 @@ def distance_panels(runs: dict, paths: dict, title: str = "", *,
     """
     import numpy as np
 
+    from mcgrad.optimize import ExpectedPath, Run
+
     if not isinstance(runs, dict) or not runs or set(runs) != set(paths if isinstance(
             paths, dict) else ()):
         raise TypeError("runs and paths must be non-empty dicts with the same estimator names, "
                         f"got {type(runs).__name__} and {type(paths).__name__}")
     for name in runs:
         _checks.choice("runs key", name, tuple(COLORS))
-    if not isinstance(title, str):
-        raise TypeError(f"title must be a string, got {title!r} of type {type(title).__name__}")
+        if not isinstance(runs[name], Run):
+            raise TypeError(f"runs[{name!r}] must be an mcgrad.optimize.Run (from optimize.sgd), "
+                            f"got {type(runs[name]).__name__}")
+        if not isinstance(paths[name], ExpectedPath):
+            raise TypeError(f"paths[{name!r}] must be an mcgrad.optimize.ExpectedPath (from "
+                            f"optimize.expected_path), got {type(paths[name]).__name__}")
+        if paths[name].mean.size != runs[name].theta.shape[1]:
+            raise ValueError(f"paths[{name!r}] has {paths[name].mean.size} steps but "
+                             f"runs[{name!r}] has {runs[name].theta.shape[1]} (steps + 1); "
+                             "build both with the same number of steps")
+    _mathtext("title", _checks.text("title", title))
     lo_y, hi_y = _limits("ylim", ylim)
     if not 0 < lo_y < hi_y:
         raise ValueError(f"ylim must be increasing and positive (a log axis), got {ylim!r}")
@@ -227,16 +238,37 @@ def _check_decorate(ax: Any, title: Any, xlabel: Any, ylabel: Any, xlim: Any, yl
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{name} must be a string or None, got {value!r} "
                             f"of type {type(value).__name__}")
-    for name, value in (("xlim", xlim), ("ylim", ylim)):
-        if value is None:
-            continue
-        _limits(name, value)
+        if value is not None:
+            _mathtext(name, value)
     for name, value in (("xscale", xscale), ("yscale", yscale)):
         if value is not None:
             _checks.choice(name, value, _SCALES)
+    axes = plt.gca() if ax is None else ax
+    for name, value, scale, current in (("xlim", xlim, xscale, "get_xscale"),
+                                        ("ylim", ylim, yscale, "get_yscale")):
+        if value is None:
+            continue
+        low, high = _limits(name, value)
+        if (scale or getattr(axes, current)()) in ("log", "logit") and min(low, high) <= 0:
+            raise ValueError(f"{name} must be positive on a log axis, got {value!r}")
     if legend is not None and not isinstance(legend, bool):
         raise TypeError(f"legend must be True, False or None, got {legend!r}")
-    return plt.gca() if ax is None else ax
+    return axes
+
+
+def _mathtext(name: str, value: str) -> str:
+    """``value`` if matplotlib can typeset it; ValueError naming ``name`` if its $...$ is bad."""
+    dollars = value.count("$") - value.count(r"\$")
+    if dollars >= 2 and dollars % 2 == 0:
+        from matplotlib.mathtext import MathTextParser
+
+        try:
+            MathTextParser("path").parse(value)
+        except ValueError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "parse error"
+            raise ValueError(f"{name} is not valid matplotlib mathtext: {value!r} ({reason})"
+                             ) from None
+    return value
 
 
 BASE_RC: dict[str, Any] = dict(_BASE)  # the notebook style's settings, for rc_context(...)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+import math
+
 import numpy as np
 import sympy as sp
 
@@ -134,10 +136,14 @@ def _scalar_function(name: str, fun: object) -> Callable[[float], float]:
         raise TypeError(f"{name} must be a function of one real number, got {fun!r}")
 
     def call(x: float) -> float:
-        value = fun(x)
+        try:
+            value = fun(x)
+        except (OverflowError, ZeroDivisionError) as exc:
+            raise ValueError(f"{name}({x!r}) raised {type(exc).__name__} ({exc}); it must "
+                             "return a finite number everywhere on the bracket") from None
         try:
             out = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise TypeError(f"{name}({x!r}) must return a real number, got {value!r}") from None
         if not np.isfinite(out):
             raise ValueError(f"{name}({x!r}) returned {out!r}; it must be finite on the bracket")
@@ -151,6 +157,9 @@ def _bracket(lo: object, hi: object, xtol: object) -> tuple[float, float, float]
     if not lo < hi:
         raise ValueError(f"lo must be < hi, got lo={lo!r}, hi={hi!r}")
     xtol = _checks.positive_scalar("xtol", xtol)
+    if not math.isfinite(hi - lo):
+        raise ValueError(f"hi - lo must be finite (below 1.8e308), got lo={lo!r}, hi={hi!r}; "
+                         "use a narrower bracket")
     return lo, hi, xtol
 
 
@@ -160,7 +169,9 @@ def bisect(fun: Callable[[float], float], lo: float, hi: float, *,
 
     ``fun`` must be continuous with fun(lo) and fun(hi) of opposite signs (or
     one of them zero); the interval halves at each step, so at most
-    log2((hi - lo) / xtol) + 1 evaluations follow (never more than 200).
+    log2((hi - lo) / xtol) + 1 evaluations follow (never more than 2100 for float64: the
+    loop also stops when no float lies strictly inside the bracket).  The result is within
+    ``xtol`` of a sign change of ``fun`` (or the float next to it).
     Notebook 09 uses it for exact crossing points: where two variances are
     equal, or where a relaxed gradient changes sign.
     """
@@ -174,10 +185,12 @@ def bisect(fun: Callable[[float], float], lo: float, hi: float, *,
     if (f_lo > 0) == (f_hi > 0):
         raise ValueError(f"fun must change sign on [lo, hi]; got fun({lo!r}) = {f_lo:.6g} "
                          f"and fun({hi!r}) = {f_hi:.6g}: choose another bracket")
-    for _ in range(200):
+    for _ in range(2200):  # log2(2 * 1.8e308 / 5e-324) < 2100 halvings exhaust float64
         if hi - lo <= xtol:
             break
-        mid = 0.5 * (lo + hi)
+        mid = 0.5 * lo + 0.5 * hi  # no overflow for a bracket as wide as the float range
+        if not lo < mid < hi:
+            break
         f_mid = call(mid)
         if f_mid == 0.0:
             return mid
@@ -185,7 +198,7 @@ def bisect(fun: Callable[[float], float], lo: float, hi: float, *,
             lo, f_lo = mid, f_mid
         else:
             hi = mid
-    return 0.5 * (lo + hi)
+    return 0.5 * lo + 0.5 * hi
 
 
 def golden_max(fun: Callable[[float], float], lo: float, hi: float, *,
@@ -194,7 +207,8 @@ def golden_max(fun: Callable[[float], float], lo: float, hi: float, *,
 
     Each step keeps the sub-interval that must hold the maximum and shrinks
     the bracket by the factor (sqrt(5) - 1)/2, until it is shorter than
-    ``xtol`` (at most 200 steps).  For a function with several local maxima it
+    ``xtol`` (at most 3100 steps for any finite bracket; the loop also stops when the two
+    inner points no longer move).  For a function with several local maxima it
     returns one of them.  Notebook 09 uses it for the largest batch size at
     which a biased estimator still beats an unbiased one.
     """
@@ -203,9 +217,14 @@ def golden_max(fun: Callable[[float], float], lo: float, hi: float, *,
     ratio = (np.sqrt(5.0) - 1.0) / 2.0
     a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
     f_a, f_b = call(a), call(b)
-    for _ in range(200):
+    for _ in range(3100):  # 0.618^3100 * 1.8e308 < 5e-324: every finite bracket shrinks
         if hi - lo <= xtol:
             break
+        if not lo <= a < b <= hi:  # rounding drift over many steps: place both points afresh
+            a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+            if not lo <= a < b <= hi:  # no two floats left inside the bracket
+                break
+            f_a, f_b = call(a), call(b)
         if f_a >= f_b:
             hi, b, f_b = b, a, f_a
             a = hi - ratio * (hi - lo)
@@ -214,4 +233,4 @@ def golden_max(fun: Callable[[float], float], lo: float, hi: float, *,
             lo, a, f_a = a, b, f_b
             b = lo + ratio * (hi - lo)
             f_b = call(b)
-    return 0.5 * (lo + hi)
+    return 0.5 * lo + 0.5 * hi

@@ -24,15 +24,8 @@ from mcgrad import _checks
 
 
 def _nonnegative_array(name: str, value: object) -> np.ndarray:
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a real number or array of them, got the bool {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number or array of them, got {value!r} "
-                        f"of type {type(value).__name__}") from None
-    if arr.dtype.kind != "f" or not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite, got {value!r}")
+    """``value`` (a real number or array of them) as floats >= 0; refuses strings and complex."""
+    arr = _checks.real_array(name, value).astype(np.float64)
     if (arr < 0).any():
         raise ValueError(f"{name} must be >= 0 (it is a variance or moment), got {value!r}")
     return arr
@@ -49,7 +42,7 @@ def mean_se(var: object, n: object) -> float | np.ndarray:
     """
     v = _nonnegative_array("var", var)
     n = _checks.integer("n", n, minimum=1)
-    return _result(np.sqrt(v / n))
+    return _result(np.sqrt(v) / math.sqrt(n))  # not sqrt(v / n): v / n may underflow
 
 
 def variance_se(var: object, m4: object, runs: object) -> float | np.ndarray:
@@ -82,5 +75,5 @@ def gaussian_variance_se(var: object, runs: object) -> float | np.ndarray:
     v = _nonnegative_array("var", var)
     r = _checks.integer("runs", runs, minimum=2)
     with _checks.quiet():
-        se = v * math.sqrt(2.0 / (r - 1))
+        se = v * math.sqrt(2.0) / math.sqrt(r - 1)
     return _result(_checks.finite(se, "the standard error", var=var, runs=r))

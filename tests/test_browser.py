@@ -134,24 +134,31 @@ def descendants(pid: int) -> list[int]:
 
 
 def server_env(tmp_path: Path) -> dict[str, str]:
+    """A private Jupyter environment whose config path starts with the course's server config
+    (jupyter-config/etc/jupyter: kernel culling)."""
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+               JUPYTER_CONFIG_PATH=str(COURSE_SERVER_CONFIG),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                IPYTHONDIR=str(tmp_path / "ipython"), PYTHONUNBUFFERED="1")
     return env
 
 
+COURSE_CONFIG = ROOT / "jupyter-config"  # what Binder, make lab and make lecture install
+COURSE_OVERRIDES = COURSE_CONFIG / "share" / "jupyter" / "lab" / "settings"
+COURSE_SERVER_CONFIG = COURSE_CONFIG / "etc" / "jupyter"
+
+
 def lab_settings(tmp_path: Path) -> Path:
-    """JupyterLab settings: no news toasts, every cell rendered, and no autosave (the test
-    must never overwrite the notebook's stored outputs)."""
+    """JupyterLab user settings for a test: every cell rendered, and no autosave (the test
+    must never overwrite the notebook's stored outputs).  Everything else, the news pop-up
+    and the kernel shut-down on close included, comes from the course's overrides.json."""
     settings = tmp_path / "lab-settings"
-    overrides = {
-        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                        "checkForUpdates": False},
+    user = {
         "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
         "@jupyterlab/docmanager-extension/plugin": {"autosave": False},  # keep the stored outputs
     }
-    for name, values in overrides.items():
+    for name, values in user.items():
         path = settings / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
@@ -220,6 +227,7 @@ def jupyterlab_command(tmp_path):
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
            f"--ServerApp.root_dir={ROOT}", f"--LabApp.user_settings_dir={lab_settings(tmp_path)}",
+           f"--LabApp.app_settings_dir={COURSE_OVERRIDES}",
            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
     return port, token, cmd
 
@@ -333,3 +341,111 @@ def test_notebook_06_unrun_shows_no_widget_error(browser, tmp_path):
                        ).to_have_count(0)
         finally:
             page.close()
+
+
+def api(port: int, token: str, path: str):
+    """GET a Jupyter server REST endpoint and decode its JSON."""
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.load(reply)
+
+
+def wait_for(predicate, timeout: float, what: str):
+    """Poll ``predicate`` every 0.25 s until it returns a true value; fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    pytest.fail(f"{what} within {timeout:.0f} s")
+
+
+def open_notebook(page, port: int, token: str, path: str) -> None:
+    """Open ``path`` in JupyterLab and wait until its kernel is connected and idle."""
+    from playwright.sync_api import expect
+
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/{path}?token={token}")
+    status = page.locator("#jp-main-statusbar")
+    expect(status).to_contain_text("(ipykernel) | Idle", timeout=RUN_ALL)
+
+
+def close_current_tab(page) -> None:
+    """Close the active notebook tab as a student does (the tab's x); discard changes if
+    JupyterLab asks (autosave is off in the tests, so nothing is ever written)."""
+    page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current "
+                 ".lm-TabBar-tabCloseIcon").click()
+    dialog = page.locator(".jp-Dialog")
+    try:
+        dialog.wait_for(timeout=2_000)
+    except Exception:  # no dialog: the tab closed at once
+        return
+    dialog.get_by_role("button", name=re.compile("Discard|Don.t Save")).click()
+
+
+def test_course_settings_in_jupyterlab(browser, tmp_path):
+    """The course's jupyter-config/ in a real JupyterLab: the settings API reports the
+    overrides, the server culls idle kernels (15 min, connected too, every minute), no news
+    pop-up appears, and closing a notebook tab shuts its kernel down."""
+    from playwright.sync_api import expect
+
+    port, token, cmd = jupyterlab_command(tmp_path)
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)) as log:
+        tracker = api(port, token, "/lab/api/settings/@jupyterlab/notebook-extension:tracker")
+        assert tracker["settings"]["kernelShutdown"] is True
+        news = api(port, token, "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+        assert news["settings"]["fetchNews"] == "false"
+        assert news["settings"]["checkForUpdates"] is False
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            with screenshot_on_failure(page, "jupyterlab-settings"):
+                open_notebook(page, port, token, "notebooks/00-overview.ipynb")
+                assert len(api(port, token, "/api/kernels")) == 1
+                # the culler starts with the first kernel and says so in the log
+                wait_for(lambda: any("Culling kernels with idle durations > 900 seconds at 60 "
+                                     "second intervals" in line for line in log), STEP / 1000,
+                         "the server did not report culling after 900 s every 60 s")
+                assert any("Culling kernels even with connected clients" in line for line in log)
+                page.wait_for_timeout(3_000)  # the news question comes shortly after start-up
+                expect(page.get_by_text("official Jupyter news")).to_have_count(0)
+                expect(page.locator(".jp-toast-message, .Toastify__toast")).to_have_count(0)
+                close_current_tab(page)
+                wait_for(lambda: api(port, token, "/api/kernels") == [], STEP / 1000,
+                         "closing the tab did not shut its kernel down")
+        finally:
+            page.close()
+
+
+NOTEBOOK_ROOT = ROOT  # where the notebooks to open are (the server's root directory)
+
+
+def test_notebooks_open_unmodified(browser, tmp_path):
+    """Each notebook in notebooks/, opened and not run, is not marked modified once its kernel
+    is connected (JupyterLab marks the tab jp-mod-dirty when the model differs from the file)."""
+    port, token, cmd = jupyterlab_command(tmp_path)
+    cmd = [c if not c.startswith("--ServerApp.root_dir=") else
+           f"--ServerApp.root_dir={NOTEBOOK_ROOT}" for c in cmd]
+    paths = sorted(p.relative_to(NOTEBOOK_ROOT).as_posix()
+                   for p in (NOTEBOOK_ROOT / "notebooks").rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
+    assert paths, "no notebooks found"
+    modified = []
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            with screenshot_on_failure(page, "jupyterlab-open-unmodified"):
+                for path in paths:
+                    open_notebook(page, port, token, path)
+                    page.wait_for_timeout(1_500)  # the kernel's info reply updates the model
+                    dirty = page.locator("#jp-main-dock-panel .lm-TabBar-tab.jp-mod-dirty")
+                    if dirty.count():
+                        modified.append(path)
+                    close_current_tab(page)
+                    wait_for(lambda: api(port, token, "/api/kernels") == [], STEP / 1000,
+                             f"the kernel of {path} did not shut down on close")
+        finally:
+            page.close()
+    assert not modified, f"opened without running, marked modified: {modified}"

@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 # The course's Jupyter settings (jupyter-config/README.md), copied into .venv where Jupyter
 # reads them: closing a tab shuts its kernel down, idle kernels are culled, no news pop-up.
 JUPYTER_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json \
-                    $(VENV)/etc/jupyter/jupyter_server_config.d/mcgrad.json
+                    $(VENV)/etc/jupyter/jupyter_server_config.json
 
 $(JUPYTER_SETTINGS): $(VENV)/%: jupyter-config/% | $(STAMP)
 	install -D -m 644 $< $@

@@ -132,7 +132,13 @@ def run_notebook(page, path: str) -> float:
 
     start = time.monotonic()
     page.evaluate("async p => { await window.jupyterapp.commands.execute('docmanager:open', "
-                  "{path: p}); return null; }", path)
+                  "{path: p, factory: 'Notebook', kernel: {name: 'python3'}}); return null; }",
+                  path)
+    select = page.locator(".jp-Dialog").get_by_role("button", name="Select", exact=True)
+    try:  # JupyterLab may still ask which kernel to start: the stored one, python3
+        select.click(timeout=3_000)
+    except Exception:
+        pass
     panel = page.locator(".jp-NotebookPanel:visible")
     expect(panel).to_have_count(1, timeout=RUN_TIMEOUT)
     status = page.locator("#jp-main-statusbar")
@@ -175,15 +181,20 @@ def session(mode: str, chromium: str, cull: float | None) -> list[tuple[str, int
                 page.goto(f"http://127.0.0.1:{port}/lab?token={token}")
                 page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started",
                                        timeout=RUN_TIMEOUT)
-                print(f"{'after notebook':44s} {'s':>6s} {'kernels':>8s} {'total MB':>9s}")
+                print(f"{'after notebook':44s} {'s':>6s} {'ran, MB':>8s} {'kernels':>8s} "
+                      f"{'total MB':>9s}")
                 for nb in NOTEBOOKS:
                     seconds = run_notebook(page, f"notebooks/{nb.name}")
+                    _, ran = kernel_memory(proc.pid)  # all kernels, the tab still open
+                    if os.environ.get("BENCH_SCREENSHOTS"):
+                        page.screenshot(path=f"{os.environ['BENCH_SCREENSHOTS']}/{nb.stem}.png")
                     if mode == "close":
                         close_tab(page)
                         time.sleep(3)  # the shutdown request reaches the server
                     count, total = kernel_memory(proc.pid)
                     curve.append((nb.name, count, total))
-                    print(f"{nb.name:44s} {seconds:6.1f} {count:8d} {total:9.0f}", flush=True)
+                    print(f"{nb.name:44s} {seconds:6.1f} {ran:8.0f} {count:8d} {total:9.0f}",
+                          flush=True)
                 browser.close()
         finally:
             stop_server(proc)

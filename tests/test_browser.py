@@ -84,8 +84,9 @@ def server(cmd: list[str], ready: re.Pattern, env: dict[str, str]):
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: queue.Queue = queue.Queue()
     log: list[str] = []
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout] + [lines.put(None)],
-                     daemon=True).start()
+    seen: list[str] = []  # every line, also those printed after the server is ready
+    threading.Thread(target=lambda: [lines.put(x) or seen.append(x) for x in proc.stdout]
+                     + [lines.put(None)], daemon=True).start()
     try:
         deadline = time.monotonic() + SERVER_START
         while True:
@@ -98,7 +99,7 @@ def server(cmd: list[str], ready: re.Pattern, env: dict[str, str]):
             log.append(line)
             if ready.search(line):
                 break
-        yield log
+        yield seen
     finally:
         kernels = descendants(proc.pid)  # kernels run in sessions of their own
         for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
@@ -394,11 +395,19 @@ def test_course_settings_in_jupyterlab(browser, tmp_path):
 
     port, token, cmd = jupyterlab_command(tmp_path)
     with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)) as log:
-        tracker = api(port, token, "/lab/api/settings/@jupyterlab/notebook-extension:tracker")
-        assert tracker["settings"]["kernelShutdown"] is True
+        def tracker_settings():
+            try:
+                return api(port, token, "/lab/api/settings/@jupyterlab/notebook-extension:tracker")
+            except OSError:  # the server prints its URL just before it accepts connections
+                return None
+
+        tracker = wait_for(tracker_settings, STEP / 1000, "the settings API did not answer")
+        # overrides.json replaces the schema's defaults, which the page then uses
+        default = lambda reply, key: reply["schema"]["properties"][key]["default"]  # noqa: E731
+        assert default(tracker, "kernelShutdown") is True
         news = api(port, token, "/lab/api/settings/@jupyterlab/apputils-extension:notification")
-        assert news["settings"]["fetchNews"] == "false"
-        assert news["settings"]["checkForUpdates"] is False
+        assert default(news, "fetchNews") == "false"
+        assert default(news, "checkForUpdates") is False
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             with screenshot_on_failure(page, "jupyterlab-settings"):
@@ -449,3 +458,111 @@ def test_notebooks_open_unmodified(browser, tmp_path):
         finally:
             page.close()
     assert not modified, f"opened without running, marked modified: {modified}"
+
+
+def slider_values_from_settings(page) -> dict[str, float]:
+    """The kernel's current slider values, from the readout's settings line."""
+    text = page.locator('.mcgrad-readout [data-key="settings"]').inner_text()
+    found = dict(re.findall(r"(theta|sigma|N|runs|seed) = (-?[\d.]+)", text))
+    return {"theta": float(found["theta"]), "sigma": float(found["sigma"]),
+            "n": float(found["N"]), "runs": float(found["runs"]), "seed": float(found["seed"])}
+
+
+def check_numbers_whole(page, name: str) -> None:
+    """Move N, runs and seed to their widest values, then: every slider readout's text equals
+    its slider's value (as the kernel reports it), no readout or readout cell is clipped."""
+    from playwright.sync_api import expect
+
+    for slider in ("n", "seed"):
+        press(page, slider, "End", 1)
+    settings = page.locator('.mcgrad-readout [data-key="settings"]')
+    expect(settings).to_contain_text(f"N = {widgets.N_CHOICES[-1]},", timeout=STEP)
+    expect(settings).to_contain_text("seed = 9999", timeout=STEP)
+    values = slider_values_from_settings(page)
+    for key, value in values.items():
+        readout = page.locator(f".mcgrad-{key} .widget-readout")
+        assert float(readout.inner_text()) == value, (name, key, readout.inner_text(), value)
+    clipped = page.eval_on_selector_all(
+        ".mcgrad-explorer .widget-readout, .mcgrad-readout td, .mcgrad-readout th, "
+        ".mcgrad-readout",
+        "els => els.filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth)"
+        ".map(e => (e.dataset.key || e.className) + ': ' + e.innerText + ' ' + e.scrollWidth"
+        " + '>' + e.clientWidth)")
+    assert not clipped, (name, clipped)
+
+
+def visible_font_sizes(page) -> list[float]:
+    return page.eval_on_selector_all(
+        ".mcgrad-explorer .widget-label, .mcgrad-explorer .widget-readout, "
+        ".mcgrad-explorer button, .mcgrad-readout td, .mcgrad-readout th, "
+        ".jp-RenderedMarkdown p",
+        "els => els.filter(e => e.offsetParent !== null)"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720},
+                                      {"width": 1920, "height": 1080}], ids=lambda v: "x".join(
+                                          str(x) for x in v.values()))
+def test_app_numbers_whole_in_voila(browser, tmp_path, viewport):
+    """The app at a projector's 1280x720 and at 1920x1080: slider readouts show their whole
+    value (N 10000, seed 9999), no readout cell is clipped, and at 1920x1080 the controls,
+    readout and prompt are at least 24 px."""
+    from playwright.sync_api import expect
+
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [str(BIN / "voila"), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+           f"--Voila.token={token}", "--ServerApp.allow_root=True", APP]
+    name = f"app-{viewport['width']}x{viewport['height']}"
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
+        page = browser.new_page(viewport=viewport)
+        try:
+            with screenshot_on_failure(page, name):
+                page.goto(f"http://127.0.0.1:{port}/?token={token}", timeout=RUN_ALL)
+                expect(page.locator(".mcgrad-readout")).to_be_visible(timeout=RUN_ALL)
+                check_numbers_whole(page, name)
+                fonts = visible_font_sizes(page)
+                least = 24.0 if viewport["width"] >= 1920 else MIN_FONT_PX
+                assert fonts and min(fonts) >= least, (name, sorted(set(fonts)))
+                keep = os.environ.get("MCGRAD_SCREENSHOTS")
+                if keep:
+                    page.screenshot(path=str(Path(keep) / f"{name}-page.png"))
+        finally:
+            page.close()
+
+
+@pytest.mark.parametrize("sidebar", [True, False], ids=["sidebar", "no-sidebar"])
+def test_notebook_06_lecture_numbers_whole(browser, tmp_path, sidebar):
+    """06 in JupyterLab under lecture style (MCGRAD_STYLE=lecture, as make lecture) at
+    1280x720, with the file browser open or closed: whole readouts, no clipped cell, and
+    sliders long enough to set each value (at least 4 px per step of theta, sigma, N, runs)."""
+    from playwright.sync_api import expect
+
+    port, token, cmd = jupyterlab_command(tmp_path)
+    env = {**server_env(tmp_path), "MCGRAD_STYLE": "lecture"}
+    name = f"jupyterlab-06-lecture-{'sidebar' if sidebar else 'no-sidebar'}"
+    with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), env):
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        try:
+            with screenshot_on_failure(page, name):
+                open_notebook(page, port, token, NOTEBOOK)
+                left = page.locator("#jp-left-stack")
+                if left.is_visible() != sidebar:
+                    # clicking the current sidebar tab collapses the sidebar, any other opens it
+                    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab"
+                                 + (".lm-mod-current" if not sidebar else "")).first.click()
+                    expect(left).to_be_visible() if sidebar else expect(left).to_be_hidden()
+                page.get_by_role("menuitem", name="Run", exact=True).click()
+                page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+                expect(page.locator(".mcgrad-explorer.mcgrad-lecture")).to_be_visible(
+                    timeout=RUN_ALL)
+                running = page.locator(".jp-CodeCell .jp-InputPrompt", has_text="[*]")
+                expect(running).to_have_count(0, timeout=RUN_ALL)
+                page.locator(".mcgrad-explorer").scroll_into_view_if_needed()
+                steps = {"theta": 24, "sigma": 11, "n": len(widgets.N_CHOICES) - 1,
+                         "runs": len(widgets.RUNS_CHOICES) - 1}
+                for key, count in steps.items():
+                    track = page.locator(f".mcgrad-{key} .noUi-target").bounding_box()
+                    assert track and track["width"] / count >= 4, (name, key, track)
+                check_numbers_whole(page, name)
+        finally:
+            page.close()

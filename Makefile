@@ -28,7 +28,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-lab: $(STAMP)
+# The course's Jupyter settings (jupyter-config/README.md), copied into .venv where Jupyter
+# reads them: closing a tab shuts its kernel down, idle kernels are culled, no news pop-up.
+JUPYTER_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json \
+                    $(VENV)/etc/jupyter/jupyter_server_config.json
+
+$(JUPYTER_SETTINGS): $(VENV)/%: jupyter-config/% | $(STAMP)
+	install -D -m 644 $< $@
+
+lab: $(STAMP) $(JUPYTER_SETTINGS)
 	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) notebooks/00-overview.ipynb
 
 test: $(STAMP)
@@ -64,7 +72,7 @@ app: $(STAMP)
 
 # Only this target sets MCGRAD_STYLE: plotting.set_style() then draws lecture-size figures
 # in every notebook without an edited cell.  The test suite removes the variable (conftest.py).
-lecture: $(STAMP)
+lecture: $(STAMP) $(JUPYTER_SETTINGS)
 	MCGRAD_STYLE=lecture $(BIN)/jupyter lab --port=$(PORT) $(ROOT_OK) notebooks/00-overview.ipynb
 
 clean:

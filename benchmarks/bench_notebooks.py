@@ -13,7 +13,10 @@ no file is written.  Reported per notebook:
 Limits (Binder gives one CPU and 1-2 GB): 30 s and 500 MB per notebook.  The exit
 status is non-zero if any notebook breaks a limit or fails to run.
 
-Usage: python benchmarks/bench_notebooks.py [NOTEBOOK ...] [--cpu N]
+With ``--cells`` it also prints, after each code cell, the kernel's resident memory (VmRSS)
+and its peak so far (VmHWM), with the cell's first line: where a notebook's memory goes.
+
+Usage: python benchmarks/bench_notebooks.py [NOTEBOOK ...] [--cpu N] [--cells]
 Measured numbers depend on the machine and its load; say so when quoting them.
 """
 
@@ -47,15 +50,20 @@ def notebooks(args: list[str]) -> list[Path]:
     return paths
 
 
+def status_mb(pid: int, field: str) -> float:
+    """A memory field of process ``pid`` (VmHWM: peak resident, VmRSS: resident now) in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
 def peak_rss_mb(pid: int) -> float:
     """Peak resident set size of process ``pid`` in MiB (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for process {pid}")
+    return status_mb(pid, "VmHWM")
 
 
-def measure(path: Path, cpu: int) -> dict:
+def measure(path: Path, cpu: int, cells: bool = False) -> dict:
     """Child side: pin to ``cpu``, execute ``path`` in a fresh kernel, return the numbers."""
     import nbformat
     from nbclient import NotebookClient
@@ -68,16 +76,20 @@ def measure(path: Path, cpu: int) -> dict:
     with client.setup_kernel():
         ready = time.perf_counter()
         pid = client.km.provisioner.pid
+        rows = []
         for index, cell in enumerate(client.nb.cells):
             client.execute_cell(cell, index)
+            if cells and cell.cell_type == "code":
+                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+                rows.append([index, status_mb(pid, "VmRSS"), status_mb(pid, "VmHWM"), first[:60]])
         done = time.perf_counter()
         peak = peak_rss_mb(pid)
-    return {"run": done - ready, "start": ready - start, "peak_mb": peak}
+    return {"run": done - ready, "start": ready - start, "peak_mb": peak, "cells": rows}
 
 
-def run_child(path: Path, cpu: int) -> dict:
+def run_child(path: Path, cpu: int, cells: bool = False) -> dict:
     """Parent side: one child process per notebook, so no kernel or cache is shared."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(path), "--cpu", str(cpu)]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(path), "--cpu", str(cpu)] + ["--cells"] * cells
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=path.parent)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
@@ -89,20 +101,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--cpu", type=int, default=None, help="CPU to pin to (default 1)")
+    parser.add_argument("--cells", action="store_true",
+                        help="print the kernel's memory after each code cell")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     cpu = default_cpu() if args.cpu is None else args.cpu
     if cpu not in os.sched_getaffinity(0):
         parser.error(f"--cpu {cpu} is not available here; allowed: {sorted(os.sched_getaffinity(0))}")
     if args.child:
-        print(json.dumps(measure(Path(args.child), cpu)))
+        print(json.dumps(measure(Path(args.child), cpu, args.cells)))
         return 0
 
     print(f"one core (CPU {cpu}); limits {LIMIT_SECONDS:.0f} s and {LIMIT_MB:.0f} MB per notebook")
     print(f"{'notebook':44s} {'run s':>7s} {'start s':>8s} {'peak MB':>8s}  verdict")
     broken = 0
     for path in notebooks(args.notebooks):
-        r = run_child(path, cpu)
+        r = run_child(path, cpu, args.cells)
         if "error" in r:
             broken += 1
             print(f"{path.name:44s} {'-':>7s} {'-':>8s} {'-':>8s}  FAILED: {r['error']}")
@@ -112,6 +126,8 @@ def main() -> int:
         broken += bool(over)
         verdict = "OVER: " + ", ".join(over) if over else "ok"
         print(f"{path.name:44s} {r['run']:7.1f} {r['start']:8.1f} {r['peak_mb']:8.0f}  {verdict}")
+        for index, rss, hwm, first in r["cells"]:
+            print(f"    cell {index:3d}  rss {rss:6.0f} MB  peak {hwm:6.0f} MB  {first}")
     print("all within limits" if not broken else f"{broken} notebook(s) over a limit or failed")
     return 1 if broken else 0
 

@@ -50,3 +50,14 @@ def test_decorate_legend_only_when_labelled():
     plotting.decorate(ax)
     assert ax.get_legend() is not None
     plt.close(fig)
+
+
+def test_notebook_style_after_lecture_restores_every_size():
+    """Switching back from lecture to notebook style leaves no lecture size behind."""
+    import matplotlib as mpl
+
+    plotting.set_style("notebook")
+    before = {k: mpl.rcParams[k] for k in plotting._LECTURE}
+    plotting.set_style("lecture")
+    plotting.set_style("notebook")
+    assert {k: mpl.rcParams[k] for k in plotting._LECTURE} == before

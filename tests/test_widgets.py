@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from mcgrad import estimators, moments, objectives, widgets  # noqa: E402
+from mcgrad import estimators, moments, objectives, plotting, widgets  # noqa: E402
 
 F = objectives.Square()
 NODES, WEIGHTS = np.polynomial.hermite_e.hermegauss(60)
@@ -223,3 +223,31 @@ def test_import_has_no_side_effects():
             "print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def _on_screen_sizes(style: str, cell_px: float) -> dict[str, float]:
+    """Font sizes (px on screen) of 06's static picture shown in a cell ``cell_px`` wide:
+    a wider figure is scaled down to the cell, so only a fixed width lets larger fonts show."""
+    import matplotlib.pyplot as plt
+
+    plotting.set_style(style)
+    try:
+        figure = widgets.plot(widgets.explore(**widgets.DEFAULTS))
+        fig = figure.fig
+        scale = min(1.0, cell_px / (fig.get_figwidth() * fig.dpi))
+        px = fig.dpi / 72 * scale
+        return {"tick": figure.ax_hist.xaxis.get_ticklabels()[0].get_fontsize() * px,
+                "label": figure.ax_hist.xaxis.label.get_fontsize() * px,
+                "legend": figure.ax_hist.get_legend().get_texts()[0].get_fontsize() * px}
+    finally:
+        plt.close("all")
+        plotting.set_style("notebook")
+
+
+@pytest.mark.parametrize("cell_px", [800, 1000, 1200])
+def test_lecture_style_enlarges_the_static_picture_on_screen(cell_px):
+    """Lecture style shows the static picture's ticks, labels and legend at least 1.2 times
+    larger than notebook style, in a notebook cell 800 to 1200 px wide."""
+    lecture, notebook = _on_screen_sizes("lecture", cell_px), _on_screen_sizes("notebook", cell_px)
+    for key in lecture:
+        assert lecture[key] >= 1.2 * notebook[key], (cell_px, key, lecture, notebook)

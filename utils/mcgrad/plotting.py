@@ -53,6 +53,10 @@ _BASE: dict[str, Any] = {
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
+    # matplotlib's own defaults, set here so that going back from lecture style restores them
+    "xtick.labelsize": "medium",
+    "ytick.labelsize": "medium",
+    "legend.fontsize": "medium",
     "lines.linewidth": 1.8,
     "lines.markersize": 6,
 }

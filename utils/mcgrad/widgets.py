@@ -275,8 +275,14 @@ class ExplorerFigure:
         return buf.getvalue()
 
 
-def _figsize() -> tuple[float, float]:  # read at call time: set_style("lecture") enlarges it
-    return 1.75 * matplotlib.rcParams["figure.figsize"][0], matplotlib.rcParams["figure.figsize"][1]
+STATIC_WIDTH = 11.2  # inches: two panels at 100 dpi shown about 1:1 in a notebook cell
+
+
+def _figsize() -> tuple[float, float]:
+    """The static figure's size: a fixed width, so that lecture style's larger fonts show
+    larger on screen (a wider figure would only be scaled down to the cell), and the height
+    of the current style (read at call time: set_style("lecture") makes it taller)."""
+    return STATIC_WIDTH, matplotlib.rcParams["figure.figsize"][1]
 
 
 def plot(result: ExplorerResult) -> ExplorerFigure:
@@ -301,29 +307,48 @@ _FIGURE_RC = {
 }
 _LIVE_FIGSIZE = {"notebook": (11.2, 3.8), "lecture": (11.2, 4.0)}
 _FONT_PX = {"notebook": 16, "lecture": 18}
-# Height (px) of everything on the page except the figure: the title and prompt above
-# the explorer, the controls and readout, margins.  The figure shrinks to leave it free.
-_RESERVED_PX = {"notebook": 310, "lecture": 320}
+# In the app (served by Voila, <body data-voila>) text grows with the screen: 1.25% of the
+# viewport width, so 24 px at 1920 px wide, and never below the sizes above.
+_APP_FONT_VW = 1.25
+# Height of everything on the page except the figure (the title and prompt above the
+# explorer, the controls and readout, margins), in em of the explorer's font: the figure
+# shrinks to leave it free, at any font size.
+_RESERVED_EM = {"notebook": 19.4, "lecture": 17.8}
 
 
 def _css(size: str) -> str:
-    """Scoped CSS for the live explorer (font sizes, control widths, figure size)."""
+    """Scoped CSS for the live explorer (font sizes, control widths, figure size).
+
+    Every number stays whole: slider readouts are wide enough for five digits and never
+    clip, the readout table never shrinks below its content (the row of controls wraps
+    instead), and sliders keep their length when the notebook is narrow."""
     rules = []
     for key in SIZES:
         font = _FONT_PX[key]
         rules.append(
-            f".mcgrad-explorer.mcgrad-{key} {{--jp-widgets-font-size: {font}px; "
-            f"--jp-widgets-inline-height: {round(1.75 * font)}px; "
-            f"--jp-widgets-inline-label-width: {round(3.4 * font)}px; font-size: {font}px}}"
+            f".mcgrad-explorer.mcgrad-{key} {{--mcgrad-font: {font}px}}"
+            f"body[data-voila] .mcgrad-explorer.mcgrad-{key} {{--mcgrad-font: "
+            f"max({font}px, {_APP_FONT_VW}vw)}}"
             f".mcgrad-{key} .mcgrad-figure {{max-height: max(220px, calc(100vh - "
-            f"{_RESERVED_PX[key]}px))}}")
+            f"{_RESERVED_EM[key]}em))}}")
     return ("<style>" + "".join(rules) +
+            ".mcgrad-explorer {--jp-widgets-font-size: var(--mcgrad-font); "
+            "--jp-widgets-inline-height: calc(1.75 * var(--mcgrad-font)); "
+            "--jp-widgets-inline-label-width: calc(3.4 * var(--mcgrad-font)); "
+            "font-size: var(--mcgrad-font)}"
+            f"body[data-voila]:has(.mcgrad-explorer) .jp-RenderedMarkdown p {{font-size: "
+            f"max(14px, {_APP_FONT_VW}vw)}}"
             ".mcgrad-explorer .widget-label, .mcgrad-explorer .widget-readout, "
             ".mcgrad-explorer .widget-toggle-button, .mcgrad-explorer .mcgrad-readout "
             "{font-size: var(--jp-widgets-font-size)}"
-            ".mcgrad-explorer .widget-readout {min-width: 3.2em}"
-            ".mcgrad-explorer .widget-slider {width: 15em}"
-            ".mcgrad-explorer .mcgrad-readout {flex: 0 1 auto; min-width: 0; margin-left: 0.5em}"
+            ".mcgrad-explorer .widget-readout {min-width: 3.4em; width: auto; max-width: none;"
+            " overflow: visible; text-overflow: clip}"
+            ".mcgrad-explorer .widget-slider {width: 15em; flex: 0 0 auto}"
+            ".mcgrad-explorer .mcgrad-readout {flex: 1 1 10em; min-width: min-content; "
+            "margin-left: 0.5em}"
+            ".mcgrad-explorer .mcgrad-readout .widget-html-content {white-space: normal}"
+            ".mcgrad-explorer .mcgrad-readout td, .mcgrad-explorer .mcgrad-readout th "
+            "{white-space: nowrap}"
             ".mcgrad-explorer .mcgrad-figure {width: 100%; height: auto; object-fit: contain;"
             " object-position: left top}"
             ".mcgrad-explorer .mcgrad-swatch {display: inline-block; width: 0.8em; "
@@ -401,6 +426,6 @@ def build_explorer(objective: objectives.Objective | None = None, *, size: str |
     columns = [W.VBox([sliders[k] for k in keys[:3]]), W.VBox([*(sliders[k] for k in keys[3:]),
                                                                switch])]
     controls = W.HBox([W.HTML(_css(size)), *columns, readout],  # one row: readout beside
-                      layout=W.Layout(flex_flow="row nowrap", align_items="flex-start"))
+                      layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
     box = W.VBox([controls, image]).add_class("mcgrad-explorer").add_class(f"mcgrad-{size}")
     return box

@@ -207,7 +207,7 @@ DEFAULTS: dict[str, dict[str, Callable[[], Any]]] = {
     },
     "group_sequences": {
         "estimator": lambda: "grpo", "logits": lambda: np.array([-1.0, 0.5, 0.5]),
-        "N": lambda: 4, "T": lambda: 5, "weighting": lambda: "length",
+        "N": lambda: 4, "max_len": lambda: 5, "weighting": lambda: "length",
     },
     "group_explorer": {
         "estimator": lambda: "grpo", "q1": lambda: 0.1, "q2": lambda: 0.5, "N": lambda: 8,

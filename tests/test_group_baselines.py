@@ -282,3 +282,15 @@ def test_group_updates_one_group_by_hand():
     assert np.allclose(out["reinforce"][0], np.array([1, 0, 0, 0]) @ scores / 4, atol=1e-15)
     same = gb.group_updates(np.array([[1, 2, 1, 2]]), logits, rewards)  # all rewards 0
     assert all(np.all(same[n] == 0) for n in ("group_mean", "rloo", "grpo"))
+
+
+def test_nb13_exercise_answers_match_closed_forms():
+    from mcgrad import exercises
+    from mcgrad.exercises import _REGISTRY
+
+    exercises.registered("13")
+    assert _REGISTRY["13.1"].expected() == pytest.approx(0.05**8 + 0.95**8, rel=1e-12)
+    assert _REGISTRY["13.2"].expected() == pytest.approx(gb.scale("grpo", 0.2, 6), rel=1e-12)
+    assert _REGISTRY["13.3"].expected() == "parallel"
+    with pytest.raises(ValueError, match="answer must be one of"):
+        exercises.check("13.3", "sideways")

@@ -1,0 +1,52 @@
+"""Expected answers for the exercises of notebook 13, by brute force over ordered groups.
+
+The solutions use the binomial sums of the notebook (or mcgrad.group_baselines, which sums
+over reward counts); the values here enumerate all 2^N ordered groups of right (1) and wrong
+(0) answers and apply TRL's advantage (f_i - mean) / (sample std + 1e-4) to each.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from mcgrad.exercises import exercise
+
+
+def _grpo_scale(q: float, N: int) -> float:
+    """c(q, N) = E[(1/N) sum_i A_i (f_i - q)] / (q (1 - q)): the update of a K = 2 policy
+    (answer 0 right, pi_0 = q) along its score e_0 - pi, over all 2^N ordered groups."""
+    total = 0.0
+    for group in itertools.product((0, 1), repeat=N):
+        k = sum(group)
+        prob = q**k * (1 - q) ** (N - k)
+        mean = k / N
+        sd = math.sqrt(sum((f - mean) ** 2 for f in group) / (N - 1))
+        total += prob * sum((f - mean) / (sd + 1e-4) * (f - q) for f in group) / N
+    return total / (q * (1 - q))
+
+
+@exercise("13.1", "value", rtol=1e-9, hint="a group gives no signal when all N answers are right "
+          "or all are wrong")
+def no_signal() -> float:
+    """P(all 8 equal) at q = 0.05, summed over the 2^8 ordered groups."""
+    q, N = 0.05, 8
+    return sum(q ** sum(g) * (1 - q) ** (N - sum(g))
+               for g in itertools.product((0, 1), repeat=N) if len(set(g)) == 1)
+
+
+@exercise("13.2", "value", rtol=1e-9, hint="sum over m = 1..N-1 right answers: Binomial(N, q) "
+          "weight times m(N - m) / (N^2 (std + 1e-4)), then divide by q(1 - q)")
+def grpo_scale() -> float:
+    return _grpo_scale(0.2, 6)
+
+
+@exercise("13.3", "choice", options=("parallel", "towards the hard prompt",
+                                     "towards the easy prompt"),
+          hint="compare c(0.1, N) with c(0.9, N), and the lengths of the two prompts' gradients")
+def symmetric_prompts() -> str:
+    c_hard, c_easy = _grpo_scale(0.1, 8), _grpo_scale(0.9, 8)
+    # each prompt's gradient has length proportional to q (1 - q), equal here
+    if math.isclose(c_hard, c_easy, rel_tol=1e-9):
+        return "parallel"
+    return "towards the hard prompt" if c_hard > c_easy else "towards the easy prompt"

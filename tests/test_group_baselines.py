@@ -232,8 +232,10 @@ def test_explorer_view_and_show(capsys):
     assert view.angle == pytest.approx(4.50, abs=0.01)
     assert np.allclose(view.update / view.gradient, view.scales)
     assert np.allclose(view.all_equal, [0.9**8 + 0.1**8, 2 * 0.5**8])
-    R = group_explorer.CLOUD
-    assert np.all(np.abs(view.cloud.mean(axis=0) - view.update) <= 5 * view.sd / math.sqrt(R))
+    assert view.probs.sum() == pytest.approx(1.0, abs=1e-14)
+    centre = view.probs @ view.points
+    assert np.allclose(centre, view.update, rtol=1e-12)
+    assert np.allclose(np.sqrt(view.probs @ (view.points - centre) ** 2), view.sd, rtol=1e-9)
     import matplotlib
     matplotlib.use("Agg")
     group_explorer.show(0.1, 0.5, 8, "rloo")
@@ -290,7 +292,11 @@ def test_nb13_exercise_answers_match_closed_forms():
 
     exercises.registered("13")
     assert _REGISTRY["13.1"].expected() == pytest.approx(0.05**8 + 0.95**8, rel=1e-12)
-    assert _REGISTRY["13.2"].expected() == pytest.approx(gb.scale("grpo", 0.2, 6), rel=1e-12)
+    # population std: std_m = sqrt(m (N - m)) / N in the binomial sum of c(q, N)
+    m = np.arange(1, 6)
+    w = np.array([math.comb(6, k) for k in m]) * 0.2**m * 0.8 ** (6 - m)
+    pop = np.sum(w * m * (6 - m) / (36 * (np.sqrt(m * (6 - m)) / 6 + 1e-4))) / 0.16
+    assert _REGISTRY["13.2"].expected() == pytest.approx(pop, rel=1e-12)
     assert _REGISTRY["13.3"].expected() == "parallel"
     with pytest.raises(ValueError, match="answer must be one of"):
         exercises.check("13.3", "sideways")

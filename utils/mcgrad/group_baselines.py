@@ -50,6 +50,7 @@ LABELS = {"reinforce": "REINFORCE", "group_mean": "group mean (Dr. GRPO)",
           "rloo": "RLOO", "grpo": "GRPO"}
 COLOR_KEYS = {"reinforce": "score_function", "group_mean": "other", "rloo": "baseline",
               "grpo": "measure_valued"}  # keys of mcgrad.plotting.COLORS
+MARKERS = {"reinforce": "o", "group_mean": "s", "rloo": "^", "grpo": "D"}
 GRPO_EPS = 1e-4
 K_MAX, N_MAX = 512, 4096
 LOGIT_SPREAD, REWARD_MAX = 50.0, 1e6

@@ -6,12 +6,16 @@ rewards each prompt's expected update is parallel to its own gradient, so everyt
 the plane spanned by the unit directions u_1, u_2 of the two prompts' gradients.
 :func:`two_prompt_view` computes, in that plane, the true gradient of J = (q_1 + q_2)/2, the
 exact expected update, its standard deviation along u_1 and u_2, the angle between the two,
-and a cloud of sampled updates (projected on u_1, u_2); :func:`draw` plots it;
-:func:`build` wires the sliders to :func:`show`.
+and the exact distribution of the update projected on (u_1, u_2).  Because the three wrong
+answers of a prompt are equally likely, that projection depends only on the numbers m_1, m_2 of
+right answers in the two groups: (N + 1)^2 points with probabilities
+Binomial(m_1; N, q_1) Binomial(m_2; N, q_2).  :func:`draw` plots a view; :func:`build` wires
+the sliders to :func:`show`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,14 +25,13 @@ from mcgrad import group_baselines as gb
 
 K = 4
 N_CHOICES = (2, 4, 8, 16, 32, 64)
-CLOUD = 200  # sampled groups per prompt in the picture
-SEED = 2026
 
 
 @dataclass(frozen=True)
 class TwoPromptView:
     """One state of the explorer; (2,) arrays are components along (u_1, u_2).  ``scales`` is
-    c(q_j, N) and ``all_equal`` the probability q^N + (1 - q)^N of a zero GRPO signal."""
+    c(q_j, N) and ``all_equal`` the probability q^N + (1 - q)^N of a zero GRPO signal;
+    ``points`` (M, 2) are the possible projected updates and ``probs`` (M,) their probabilities."""
 
     q: tuple
     N: int
@@ -39,7 +42,8 @@ class TwoPromptView:
     angle: float
     scales: np.ndarray
     all_equal: np.ndarray
-    cloud: np.ndarray
+    points: np.ndarray
+    probs: np.ndarray
 
 
 def two_prompt_view(q1: float = 0.1, q2: float = 0.5, N: int = 8,
@@ -58,18 +62,23 @@ def two_prompt_view(q1: float = 0.1, q2: float = 0.5, N: int = 8,
     update = gb.expected_update(estimator, logits, rewards, N)
     sd = [np.sqrt(u @ gb.gradient_covariance(estimator, t, rewards[0], N) @ u) / 2
           for u, t in zip(units, logits)]
-    rng = np.random.default_rng(SEED)
-    cloud = np.column_stack([gb.sample(t, rewards[0], N, rng, CLOUD)[estimator] @ u / 2
-                             for u, t in zip(units, logits)])
+    m = np.arange(N + 1)
+    groups = np.where(np.arange(N)[None, :] < m[:, None], 0, 1)  # m right, N - m wrong
+    values = [gb.group_updates(groups, t, rewards[0])[estimator] @ u / 2
+              for u, t in zip(units, logits)]  # (N + 1,) per prompt: depends on m only
+    pmf = [np.array([math.comb(N, k) * q**k * (1 - q) ** (N - k) for k in m]) for q in qs]
+    points = np.column_stack([np.repeat(values[0], N + 1), np.tile(values[1], N + 1)])
+    probs = np.outer(pmf[0], pmf[1]).ravel()
     scales = np.array([gb.scale(estimator, q, N) for q in qs])
     return TwoPromptView(qs, N, estimator, np.sum(grad * units, axis=1),
                          np.sum(update * units, axis=1), np.array(sd),
                          gb.angle(update, grad), scales,
-                         np.array([q**N + (1 - q) ** N for q in qs]), cloud)
+                         np.array([q**N + (1 - q) ** N for q in qs]), points, probs)
 
 
 def draw(view: TwoPromptView):
-    """Plot a view: the sampled updates, the 1-SD box, the expected update and the gradient."""
+    """Plot a view: the possible updates (area ~ probability), the 1-SD box, the expected
+    update and the gradient."""
     import matplotlib.pyplot as plt
 
     if not isinstance(view, TwoPromptView):
@@ -78,17 +87,20 @@ def draw(view: TwoPromptView):
     colour = plotting.COLORS[gb.COLOR_KEYS[view.estimator]]
     black = plotting.COLORS["exact"]
     fig, ax = plt.subplots(figsize=(6.4, 5.2))
-    ax.plot(*view.cloud.T, ".", ms=4, alpha=0.35, color=colour,
-            label=f"{CLOUD} sampled updates")
+    keep = view.probs > 1e-4
+    ax.scatter(*view.points[keep].T, s=170 * (view.N + 1) * view.probs[keep], alpha=0.35, color=colour,
+               edgecolors="none", label="possible updates (area ~ probability)")
     lo, hi = view.update - view.sd, view.update + view.sd
     ax.plot([lo[0], hi[0], hi[0], lo[0], lo[0]], [lo[1], lo[1], hi[1], hi[1], lo[1]],
             color=colour, lw=1, ls="--", label="expected update ± 1 SD")
-    for vec, c, name in ((view.gradient, black, r"true gradient $\nabla J$"),
-                         (view.update, colour, f"expected update, {gb.LABELS[view.estimator]}")):
+    for vec, c, lw, name in (
+            (view.update, colour, 3.0, f"expected update, {gb.LABELS[view.estimator]}"),
+            (view.gradient, black, 1.6, r"true gradient $\nabla J$")):
         ax.annotate("", xy=vec, xytext=(0, 0),
-                    arrowprops={"arrowstyle": "-|>", "color": c, "lw": 2.2})
-        ax.plot([], [], color=c, lw=2.2, label=name)
-    reach = max(np.max(np.abs(view.cloud)), np.max(np.abs(hi)), np.max(view.gradient))
+                    arrowprops={"arrowstyle": "-|>", "color": c, "lw": lw})
+        ax.plot([], [], color=c, lw=lw, label=name)
+    reach = max(np.max(np.abs(view.points[keep])), np.max(np.abs(hi)),
+                np.max(view.gradient))
     ax.set_xlim(-0.1 * reach, 1.1 * reach)
     ax.set_ylim(-0.1 * reach, 1.1 * reach)
     ax.set_aspect("equal")
@@ -96,7 +108,7 @@ def draw(view: TwoPromptView):
                       ylabel=f"along prompt 2's gradient ($q_2 = {view.q[1]:.2f}$)",
                       title=f"{gb.LABELS[view.estimator]}, $N = {view.N}$: angle "
                             f"{view.angle:.1f}°")
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="lower right", fontsize="small")
     return ax
 
 

@@ -1,7 +1,6 @@
 """Expected answers for the exercises of notebook 13, by brute force over ordered groups.
 
-The solutions use the binomial sums of the notebook (or mcgrad.group_baselines, which sums
-over reward counts); the values here enumerate all 2^N ordered groups of right (1) and wrong
+The solutions use the binomial sums of the notebook (eq. (11) there); the values here enumerate all 2^N ordered groups of right (1) and wrong
 (0) answers and apply TRL's advantage (f_i - mean) / (sample std + 1e-4) to each.
 """
 
@@ -13,15 +12,16 @@ import math
 from mcgrad.exercises import exercise
 
 
-def _grpo_scale(q: float, N: int) -> float:
+def _grpo_scale(q: float, N: int, ddof: int = 1) -> float:
     """c(q, N) = E[(1/N) sum_i A_i (f_i - q)] / (q (1 - q)): the update of a K = 2 policy
-    (answer 0 right, pi_0 = q) along its score e_0 - pi, over all 2^N ordered groups."""
+    (answer 0 right, pi_0 = q) along its score e_0 - pi, over all 2^N ordered groups; the
+    std divides by N - ddof (TRL: ddof = 1)."""
     total = 0.0
     for group in itertools.product((0, 1), repeat=N):
         k = sum(group)
         prob = q**k * (1 - q) ** (N - k)
         mean = k / N
-        sd = math.sqrt(sum((f - mean) ** 2 for f in group) / (N - 1))
+        sd = math.sqrt(sum((f - mean) ** 2 for f in group) / (N - ddof))
         total += prob * sum((f - mean) / (sd + 1e-4) * (f - q) for f in group) / N
     return total / (q * (1 - q))
 
@@ -35,10 +35,10 @@ def no_signal() -> float:
                for g in itertools.product((0, 1), repeat=N) if len(set(g)) == 1)
 
 
-@exercise("13.2", "value", rtol=1e-9, hint="sum over m = 1..N-1 right answers: Binomial(N, q) "
-          "weight times m(N - m) / (N^2 (std + 1e-4)), then divide by q(1 - q)")
-def grpo_scale() -> float:
-    return _grpo_scale(0.2, 6)
+@exercise("13.2", "value", rtol=1e-9, hint="eq. (11) with std_m = sqrt(m (N - m)) / N, the "
+          "population std of m ones and N - m zeros")
+def grpo_scale_population_std() -> float:
+    return _grpo_scale(0.2, 6, ddof=0)
 
 
 @exercise("13.3", "choice", options=("parallel", "towards the hard prompt",

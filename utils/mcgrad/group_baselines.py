@@ -199,9 +199,10 @@ def expected_update(estimator: str, logits: object, rewards: object, N: int) -> 
 def scale(estimator: str, q: float, N: int) -> float:
     """c(q, N): with binary rewards and success probability q, E[g_hat] = c(q, N) grad J.
 
-    With m ~ Binomial(N, q) correct answers, the std of eq. (1) is sqrt(m(N-m)/(N(N-1))) and
-    c = E[A_1 (f_1 - fbar)... ] reduces to E[m (N - m) a(m)] / (N^2 q (1 - q)) with a(m) = 1
-    (group mean), N/(N-1) (RLOO), 1/(std + GRPO_EPS) (GRPO); REINFORCE has c = 1.  0 < q < 1.
+    Given m ~ Binomial(N, q) right answers, E[sum_i (f_i - fbar) s_i | m] = m (N - m) / N
+    (pi_R - pi_W) and grad J = q (1 - q) (pi_R - pi_W), so c = E[m (N - m) a(m)] / (N^2 q (1 - q))
+    with a(m) = 1 (group mean), N/(N-1) (RLOO) or 1/(std_m + GRPO_EPS) (GRPO), where
+    std_m = sqrt(m (N - m) / (N (N - 1))); REINFORCE has c = 1.  Requires 0 < q < 1.
     """
     _checks.choice("estimator", estimator, ESTIMATORS)
     q = _checks.real_scalar("q", q)

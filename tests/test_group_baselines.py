@@ -148,6 +148,9 @@ def test_grpo_scale_known_values():
     assert gb.scale("grpo", 0.23, 2) == pytest.approx(0.5 / (1 / math.sqrt(2) + 1e-4), rel=1e-13)
     # large N: c -> 1 / sqrt(q (1 - q)) (the eps shift is 1e-4 relative)
     assert gb.scale("grpo", 0.3, 4096) == pytest.approx(1 / math.sqrt(0.21), rel=2e-3)
+    # N = 3: both kinds of mixed group (1 or 2 right) have std sqrt(1/3), so c is flat in q
+    c3 = (2 / 3) / (math.sqrt(1 / 3) + 1e-4)
+    assert all(gb.scale("grpo", x, 3) == pytest.approx(c3, rel=1e-13) for x in (0.05, 0.5, 0.8))
     # symmetric in q <-> 1 - q
     assert gb.scale("grpo", 0.1, 16) == pytest.approx(gb.scale("grpo", 0.9, 16), rel=1e-12)
 

@@ -43,10 +43,11 @@ def grpo_scale_population_std() -> float:
 
 @exercise("13.3", "choice", options=("parallel", "towards the hard prompt",
                                      "towards the easy prompt"),
-          hint="compare c(0.1, N) with c(0.9, N), and the lengths of the two prompts' gradients")
+          hint="compare c(0.1, N) with c(0.9, N): by eq. (14) each prompt's block of the "
+               "update is its own c times its block of the gradient")
 def symmetric_prompts() -> str:
     c_hard, c_easy = _grpo_scale(0.1, 8), _grpo_scale(0.9, 8)
-    # each prompt's gradient has length proportional to q (1 - q), equal here
+    # the update is c(q_j, N) times the gradient, block by block (eq. (14))
     if math.isclose(c_hard, c_easy, rel_tol=1e-9):
         return "parallel"
     return "towards the hard prompt" if c_hard > c_easy else "towards the easy prompt"

@@ -44,7 +44,7 @@ import sympy as sp  # noqa: E402
 
 import mcgrad  # noqa: E402
 from mcgrad import estimators, exercises, experiment, moments, objectives, optimize  # noqa: E402
-from mcgrad import family_explorer, widgets  # noqa: E402
+from mcgrad import family_explorer, group_explorer, widgets  # noqa: E402
 
 TIMEOUT = 30  # seconds per call; generous because the test machine may be shared
 ADDRESS_SPACE = 3 * 2**30  # bytes of virtual memory allowed on top of what is mapped now
@@ -63,6 +63,7 @@ RECORDS = {
     "optimize.Run",
     "widgets.ExplorerResult",
     "family_explorer.FamilyView",
+    "group_explorer.TwoPromptView",
 }
 
 # Results documented to contain +inf or NaN ("+inf if never", "NaN after divergence").
@@ -197,6 +198,21 @@ DEFAULTS: dict[str, dict[str, Callable[[], Any]]] = {
     "family_explorer": {
         "family": lambda: "cosine", "k": lambda: 0.8, "view": lambda: _family_view(),
     },
+    "group_baselines": {
+        "estimator": lambda: "grpo", "logits": lambda: np.array([0.5, 0.0, -0.5]),
+        "rewards": lambda: np.array([1.0, 0.0, 0.0]), "N": lambda: 4, "groups": lambda: 8,
+        "q": lambda: 0.3, "K": lambda: 4, "b": lambda: 0.4,
+        "u": lambda: np.array([1.0, 0.5]), "v": lambda: np.array([0.5, 1.0]),
+        "answers": lambda: np.array([[0, 1, 2, 0], [2, 2, 1, 0]]),
+    },
+    "group_sequences": {
+        "estimator": lambda: "grpo", "logits": lambda: np.array([-1.0, 0.5, 0.5]),
+        "N": lambda: 4, "max_len": lambda: 5, "weighting": lambda: "length",
+    },
+    "group_explorer": {
+        "estimator": lambda: "grpo", "q1": lambda: 0.1, "q2": lambda: 0.5, "N": lambda: 8,
+        "view": lambda: _group_view(),
+    },
     "stats": {"var": lambda: 2.0, "n": lambda: 10, "m4": lambda: 12.0, "runs": lambda: 10},
     "widgets": {
         "theta": lambda: 2.0, "sigma": lambda: 1.0, "n": lambda: 10, "runs": lambda: 100,
@@ -226,6 +242,9 @@ OVERRIDES: dict[str, dict[str, Callable[[], Any]]] = {
                                      "h": lambda: _noise(4, 8, seed=2)},
     "families.quadrature_moments": {"objective": lambda: objectives.Cosine(0.8)},
     "families.gaussian_expectation": {"eps": lambda: moments.EPS},
+    "group_baselines.expected_update": {
+        "logits": lambda: np.array([[0.5, 0.0, -0.5], [-1.0, 0.0, 0.5]]),
+        "rewards": lambda: np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 1.0]])},
 }
 
 # Per method name, for every class that has the method.
@@ -258,6 +277,10 @@ def _bump(x: float) -> float:  # a single maximum at 0.5; finite for every float
 
 def _family_view():
     return family_explorer.family_view("cosine", 0.8, "theta")
+
+
+def _group_view():
+    return group_explorer.two_prompt_view(0.1, 0.5, 8, "grpo")
 
 
 def _explorer_result():

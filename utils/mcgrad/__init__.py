@@ -22,6 +22,9 @@ policies      the tanh-squashed Gaussian policy and its stable log-density (10)
 families      exact variances of three estimators for three cost families (11)
 dimension     how the estimators' variances grow with the dimension D (11)
 family_explorer  sliders over k and the cost family (11)
+group_baselines  REINFORCE, group mean, RLOO and GRPO: exact bias and variance by enumeration (13)
+group_sequences  answers as token sequences: length averaging and GRPO (13)
+group_explorer   sliders over two prompts, the group size and the estimator (13)
 plotting      the shared figure style, ``decorate()`` and estimator colours
 exercises     answer checkers used by the notebooks' exercises (one module per notebook)
 stats         standard errors of a Monte Carlo mean and of a sample variance (03)
@@ -35,6 +38,9 @@ from mcgrad import (
     exercises,
     families,
     family_explorer,
+    group_baselines,
+    group_explorer,
+    group_sequences,
     stats,
     experiment,
     moments,
@@ -55,6 +61,9 @@ __all__ = [
     "exercises",
     "families",
     "family_explorer",
+    "group_baselines",
+    "group_explorer",
+    "group_sequences",
     "stats",
     "experiment",
     "moments",

@@ -284,6 +284,14 @@ def reveal(exercise: str, answer: object) -> None:
     estimates to four significant figures), formulas and choices as they are.
     """
     ex = _lookup(exercise)
+    try:
+        text = _revealed(ex, answer)
+    except _read.Unreadable as exc:
+        raise ValueError(f"answer cannot be revealed: {exc}") from None
+    print(f"answer = {text}")
+
+
+def _revealed(ex: Exercise, answer: object) -> str:
     if ex.kind in ("value", "within"):
         value = _read.number(answer)
         digits = 4 if ex.kind == "within" else max(6, round(-math.log10(ex.rtol)) if ex.rtol
@@ -295,7 +303,7 @@ def reveal(exercise: str, answer: object) -> None:
         text = str(sp.simplify(_read.formula(answer, {})))
     else:
         text = repr(_read.choice(answer, ex.options))
-    print(f"answer = {text}")
+    return text
 
 
 def registered(notebook: str) -> list[str]:

@@ -168,8 +168,28 @@ def test_bad_data_is_named(ex_id, capsys):
 
 
 def test_a_missing_keyword_is_asked_for(capsys):
-    assert exercises.check("09.2", 0.3) is False
-    assert one_line(capsys).startswith("Can't check: give n= as well")
+    assert exercises.check("01.4", 4.0) is False
+    assert one_line(capsys).startswith("Can't check: give eps= as well")
+
+
+def test_fewer_draws_than_the_exercise_asks_for_are_refused(capsys):
+    exact, tol = exercises._REGISTRY["02.3"].expected(n=100_000)
+    assert exercises.check("02.3", 0.0, n=1) is False
+    assert one_line(capsys).startswith("Can't check: this exercise asks for n = 100000")
+    assert exercises.check("02.3", exact + 0.8 * tol, n=400_000) is False  # tighter tolerance
+    assert one_line(capsys).startswith("Not right yet")
+
+
+def test_names_and_habits_a_student_brings(capsys):
+    assert exercises.check("08.1", "3*sig**2 + (th - 1)**2") is True  # the cell's names
+    assert exercises.check("07.2", "ceil(log(0.01/3)/log(0.8))") is True
+    capsys.readouterr()
+    assert exercises.check("02.1", "grad_sigma") is False
+    assert "name in quotes" in one_line(capsys)
+    assert exercises.check("02.1", "7,5") is False
+    assert "decimal comma" in one_line(capsys)
+    assert exercises.check("09.3", 1, k="k", q=Q_S) is False
+    assert one_line(capsys).startswith("Can't check: k must be the SymPy symbol k_s")
 
 
 def test_exact_irrationals_and_sympy_results_are_numbers(capsys):
@@ -195,7 +215,7 @@ def test_precision_is_a_close_call_not_a_wrong_answer(capsys):
     assert exercises.check("02.2", float(f"{value:.3g}")) is False
     line = one_line(capsys)
     assert line.startswith("Close: ")
-    assert "about 6 significant figures" in line and f"{value:.6g}" not in line
+    assert "6 significant figures" in line and f"{value:.6g}" not in line
 
 
 def test_a_monte_carlo_exercise_refuses_the_exact_value(capsys):

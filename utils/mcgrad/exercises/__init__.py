@@ -47,7 +47,7 @@ class Exercise:
     id: str
     kind: str
     expected: Callable[..., Any]
-    rtol: float = 1e-6
+    rtol: float = 5e-6
     atol: float = 1e-9
     options: tuple[str, ...] = ()
     hint: str = "look again at the derivation"
@@ -56,7 +56,7 @@ class Exercise:
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def exercise(id: str, kind: str, *, rtol: float = 1e-6, atol: float = 1e-9,
+def exercise(id: str, kind: str, *, rtol: float = 5e-6, atol: float = 1e-9,
              options: tuple[str, ...] = (), hint: str = "look again at the derivation"
              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator that registers ``expected`` as the answer to exercise ``id``.
@@ -113,12 +113,16 @@ def _precision(ex: Exercise, expected: float) -> str:
         return "the exact whole number" if float(expected).is_integer() else "the exact value"
     parts = []
     if ex.rtol > 0:
-        figures = max(1, round(-math.log10(ex.rtol)))
-        parts.append(f"a relative error of at most {ex.rtol:g} (about {figures} significant "
-                     "figures)")
+        parts.append(f"{_figures(ex.rtol)} significant figures (a relative error of at most "
+                     f"{ex.rtol:g})")
     if ex.atol > 0 and (ex.rtol == 0 or ex.atol > ex.rtol * abs(expected)):
         parts.append(f"an absolute error of at most {ex.atol:g}")
     return " or ".join(parts)
+
+
+def _figures(rtol: float) -> int:
+    """Significant figures whose rounding error stays within ``rtol``: 0.5 * 10^(1 - n)."""
+    return max(1, math.floor(1 - math.log10(2 * rtol) + 1e-9))
 
 
 def _say(line: str, ok: bool) -> bool:
@@ -140,6 +144,12 @@ def _call_expected(ex: Exercise, data: dict[str, Any]) -> Any:
                                    f"(how many draws or runs you used), got {_read.describe(value)}")
             data[key] = int(value)
     params = inspect.signature(ex.expected).parameters
+    for key in ("n", "N", "runs"):
+        stated = params[key].default if key in params else inspect.Parameter.empty
+        if key in data and stated is not inspect.Parameter.empty and data[key] < stated:
+            raise _CannotCheck(f"this exercise asks for {key} = {stated} (you passed {key}="
+                               f"{data[key]}); use at least that many, and pass the number "
+                               "you used")
     takes = [n for n, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
     for key in data:
         if key not in takes:
@@ -209,8 +219,8 @@ def _check_value(ex: Exercise, value: float, expected: float) -> bool:
     scale = max(abs(expected), ex.atol, 1e-300)
     if ex.rtol == 0 and ex.atol == 0 and float(expected).is_integer():
         if abs(value - expected) < 1 and not value.is_integer():
-            return _say("Close: the answer is a whole number; give the one the exercise asks "
-                        "for, not a value between two of them.", False)
+            return _say("Not right yet: the answer is a whole number; give the one the "
+                        "exercise asks for, not a value between two of them.", False)
     elif abs(value - expected) <= 1e-2 * scale:
         return _say(f"Close: {value:.6g} is near the answer but not within the precision this "
                     f"exercise asks for, {_precision(ex, expected)}; keep all digits (compute "
@@ -234,6 +244,8 @@ def _check_formula(ex: Exercise, answer: object, expected: object) -> bool:
 
     expected = sp.sympify(expected)
     symbols = {s.name: s for s in expected.free_symbols}
+    symbols.update({alias: symbols[name] for alias, name in _read.ALIASES.items()
+                    if name in symbols and alias not in symbols})
     expr = _read.formula(answer, symbols)
     if sp.count_ops(expr) > 2000:
         raise _read.Unreadable("the expression is too long to compare (more than 2000 "
@@ -294,8 +306,7 @@ def reveal(exercise: str, answer: object) -> None:
 def _revealed(ex: Exercise, answer: object) -> str:
     if ex.kind in ("value", "within"):
         value = _read.number(answer)
-        digits = 4 if ex.kind == "within" else max(6, round(-math.log10(ex.rtol)) if ex.rtol
-                                                   else 6)
+        digits = 4 if ex.kind == "within" else (max(6, _figures(ex.rtol)) if ex.rtol else 6)
         text = f"{value:.{digits}g}" if not float(value).is_integer() else f"{value:.0f}"
     elif ex.kind == "formula":
         import sympy as sp

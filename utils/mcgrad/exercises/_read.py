@@ -19,6 +19,12 @@ NUMBER_FORMS = "a number such as 4.25, sp.sqrt(2)/2 or '297/4'"
 FORMULA_FORMS = "a SymPy expression or a string such as 'theta**2 + sigma**2'"
 MAX_TEXT = 300  # characters in a string answer
 MAX_EXPONENT = 1000  # the largest integer power a string or expression answer may hold
+# Names the notebooks give SymPy symbols in code, and the symbol each stands for: a
+# formula typed with them (in a string, or with the student's own Symbol('th')) is read
+# in the exercise's symbols.
+ALIASES = {"th": "theta", "theta_": "theta", "sig": "sigma", "sg": "sigma", "sigma_": "sigma", "k_s": "k", "q_s": "q", "eta_": "eta",
+           "N_": "N", "n_": "N"}
+_FUNCTIONS = {"ceil": "ceiling", "ln": "log"}  # names students type for SymPy's functions
 _TEXT = re.compile(r"[0-9A-Za-z_+\-*/^().,\s]*")
 
 
@@ -29,13 +35,14 @@ class Unreadable(Exception):
 def describe(value: object) -> str:
     """A short description of what was given: its type and, if short, its value."""
     kind = type(value).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
     try:
         text = repr(value)
     except Exception:  # a repr that fails says nothing useful
-        return f"a {kind}"
+        return f"{article} {kind}"
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"{text} (a {kind})"
+    return f"{text} ({article} {kind})"
 
 
 def _sympy_number(expr: Any) -> float:
@@ -96,6 +103,15 @@ def parse_text(text: str, symbols: dict[str, Any] | None = None) -> Any:
         raise Unreadable(f"the string {stripped!r} has characters that are not part of a "
                          "formula (letters, digits, + - * / ^ ( ) . , and spaces are read)")
     local = dict(symbols or {})
+    for name, sympy_name in _FUNCTIONS.items():
+        local.setdefault(name, getattr(sp, sympy_name))
+    if re.fullmatch(r"-?\d+,\d+", stripped):
+        raise Unreadable(f"{stripped!r} uses a decimal comma; write a point: "
+                         f"{stripped.replace(',', '.')!r}")
+    if re.fullmatch(r"[A-Za-z_]\w*", stripped) and stripped not in local \
+            and stripped not in ("pi", "E", "oo"):
+        raise Unreadable(f"{stripped!r} is a name in quotes; to give the value of a variable, "
+                         f"write it without quotes (answer = {stripped})")
     try:
         expr = parse_expr(stripped, local_dict=local, evaluate=False,
                           transformations=standard_transformations + (convert_xor,))
@@ -200,7 +216,8 @@ def formula(value: Any, symbols: dict[str, Any]) -> Any:
     if expr.has(sp.nan, sp.oo, -sp.oo, sp.zoo):
         raise Unreadable(f"{expr} is not finite")
     _guard_powers(expr)
-    swap = {s: symbols[s.name] for s in expr.free_symbols if s.name in symbols}
+    swap = {s: symbols.get(s.name, symbols.get(ALIASES.get(s.name, ""), s))
+            for s in expr.free_symbols}
     return expr.xreplace(swap)
 
 
@@ -214,4 +231,5 @@ def choice(value: Any, options: tuple[str, ...]) -> str:
     for option in options:
         if " ".join(option.split()).casefold() == wanted:
             return option
-    raise Unreadable(f"{describe(value).rsplit(' (a ', 1)[0]} is not one of the options {listed}")
+    shown = re.sub(r" \(an? \w+\)$", "", describe(value))
+    raise Unreadable(f"{shown} is not one of the options {listed}")

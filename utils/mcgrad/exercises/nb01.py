@@ -29,7 +29,7 @@ def shifted_square_minimiser() -> sp.Expr:
 
 
 @exercise("01.4", "value", hint="use the same eps on both sides of eq. (6)")
-def shared_noise_difference(eps: object = None, theta: float = 2.0) -> float:
-    # ((theta + d + e)^2 - (theta - d + e)^2) / (2 d) = 2 (theta + e) for every d.
-    e = _checks.float_array("eps", eps)
-    return float(np.mean(2 * (_checks.real_scalar("theta", theta) + e)))
+def shared_noise_difference(eps: object) -> float:
+    # ((theta + d + e)^2 - (theta - d + e)^2) / (2 d) = 2 (theta + e) for every d, theta = 2.
+    e = _checks.float_array("eps (the array of draws from the exercise cell)", eps)
+    return float(np.mean(2 * (2.0 + e)))

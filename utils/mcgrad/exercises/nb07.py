@@ -16,7 +16,9 @@ def stationary_second_moment() -> float:
     return m2
 
 
-@exercise("07.2", "value", rtol=0, atol=0, hint="solve 3 * 0.8**t < 0.01 for the smallest integer t")
+@exercise("07.2", "value", rtol=0, atol=0,
+          hint="eq. (5) gives E[theta_t] in closed form; find the first t at which it is "
+               "below 0.01")
 def iterations_to_one_percent() -> int:
     """Count steps of eq. (5) from theta_0 = 3 at eta = 0.1 until E[theta_t] < 0.01."""
     mean, t = 3.0, 0

@@ -54,9 +54,10 @@ def crossing_with_baseline(theta: float = 0.5, sigma: float = 1.0) -> float:
 
 
 @exercise("09.2", "within", hint="use discrete.concrete_terms on fresh logistic noise")
-def concrete_gradient(n: int, q: float = 0.3, k: float = 0.45, tau: float = 0.1
-                      ) -> tuple[float, float]:
+def concrete_gradient(n: int = 50_000) -> tuple[float, float]:
     from mcgrad import discrete
+
+    q, k, tau = 0.3, 0.45, 0.1  # the point of the exercise
 
     delta = 1e-5  # central difference of the relaxed objective J_tau(q), eq. (14)
     slope = (discrete.relaxed_objective(q + delta, tau, k)
@@ -66,6 +67,11 @@ def concrete_gradient(n: int, q: float = 0.3, k: float = 0.45, tau: float = 0.1
 
 
 @exercise("09.3", "formula", hint="integrate (2 (v - k))^2 v (1 - v) over (0, 1), eq. (15)")
-def concrete_variance_limit(k: sp.Symbol, q: sp.Symbol) -> sp.Expr:
+def concrete_variance_limit(k: sp.Symbol = sp.Symbol("k", positive=True),
+                            q: sp.Symbol = sp.Symbol("q", positive=True)) -> sp.Expr:
+    for name, value in (("k", k), ("q", q)):
+        if not isinstance(value, sp.Symbol):
+            raise ValueError(f"{name} must be the SymPy symbol {name}_s defined in the exercise "
+                             f"cell, got {value!r}")
     # by hand: int_0^1 v^j (1 - v) dv = 1/((j + 1)(j + 2)) for j = 1, 2, 3
     return 4 * (sp.Rational(1, 20) - 2 * k / 12 + k**2 / 6) / (q * (1 - q))

@@ -26,16 +26,16 @@ def _grpo_scale(q: float, N: int, ddof: int = 1) -> float:
     return total / (q * (1 - q))
 
 
-@exercise("13.1", "value", rtol=1e-9, hint="a group gives no signal when all N answers are right "
+@exercise("13.1", "value", hint="a group gives no signal when all N answers are right "
           "or all are wrong")
 def no_signal() -> float:
-    """P(all 8 equal) at q = 0.05, summed over the 2^8 ordered groups."""
-    q, N = 0.05, 8
+    """P(all 4 equal) at q = 0.3, summed over the 2^4 ordered groups."""
+    q, N = 0.3, 4
     return sum(q ** sum(g) * (1 - q) ** (N - sum(g))
                for g in itertools.product((0, 1), repeat=N) if len(set(g)) == 1)
 
 
-@exercise("13.2", "value", rtol=1e-9, hint="eq. (11) with std_m = sqrt(m (N - m)) / N, the "
+@exercise("13.2", "value", hint="eq. (11) with std_m = sqrt(m (N - m)) / N, the "
           "population std of m ones and N - m zeros")
 def grpo_scale_population_std() -> float:
     return _grpo_scale(0.2, 6, ddof=0)

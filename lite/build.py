@@ -58,7 +58,7 @@ def wheels(dest: Path) -> list[Path]:
     for whl in found:
         if not whl.name.endswith("-py3-none-any.whl"):
             raise SystemExit(f"{whl.name} is not a pure-Python wheel; Pyodide cannot load it")
-    order = ["mpmath", "sympy", "ipywidgets", "mcgrad"]  # dependencies first
+    order = ["comm", "mpmath", "sympy", "ipywidgets", "mcgrad"]  # dependencies first
     rank = {name: i for i, name in enumerate(order)}
     return sorted(found, key=lambda p: (rank.get(p.name.split("-")[0].lower(), -1), p.name))
 

@@ -205,8 +205,9 @@ def test_exercise_in_02_wrong_then_right(site, context):
         wait_kernel(page)
         cells = run_all(page)
         assert not errors(cells), errors(cells)
-        wrong = text(run_new_cell(page, 'exercises.check("02.1", 0.0)'))
-        assert wrong.startswith("Not right yet:"), wrong
+        wrong_outputs = run_new_cell(page, 'exercises.check("02.1", 0.0)')
+        wrong = text(wrong_outputs)
+        assert wrong.startswith("Not right yet:"), wrong_outputs
         right = objectives.Square().gradient_sigma(2.0, 0.7)  # d/dsigma E[x^2] = 2 sigma
         assert right == pytest.approx(1.4)
         ok = text(run_new_cell(page, f'exercises.check("02.1", {right!r})'))
@@ -241,3 +242,21 @@ def test_run_all_leaves_no_error_output(site, context, notebook):
     finally:
         page.close()
     TIMES[f"{notebook[:2]} open to done"] = time.monotonic() - start
+
+
+def test_explorer_app_opens_with_code_hidden_and_its_slider_works(site, context):
+    """The app: the site's notebook view of explorer-app.ipynb, its code cells collapsed."""
+    page = open_notebook(context, site, "explorer-app.ipynb")
+    try:
+        wait_kernel(page)
+        cells = run_all(page)
+        assert not errors(cells), errors(cells)
+        assert page.locator(".jp-CodeCell .jp-InputArea-editor:visible").count() == 0  # hidden
+        page.locator(".mcgrad-explorer").scroll_into_view_if_needed()
+        exercise_explorer(page)
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "lite-app-failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()

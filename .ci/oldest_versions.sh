@@ -23,7 +23,7 @@ PY
 pytest_pin=$(grep -E '^pytest==' requirements/test.txt)
 echo "installing: $oldest $pytest_pin"
 # shellcheck disable=SC2086
-"$VENV/bin/python" -m pip install --quiet $oldest "$pytest_pin" pyyaml
+"$VENV/bin/python" -m pip install --quiet -c requirements/oldest-constraints.txt $oldest "$pytest_pin" pyyaml
 "$VENV/bin/python" -m pip install --quiet --no-deps -e .
 "$VENV/bin/python" - <<'PY'
 import numpy, matplotlib, sympy, mpmath, ipywidgets, sys

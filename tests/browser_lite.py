@@ -249,15 +249,21 @@ START_RUN_ALL = """() => {
 
 
 @pytest.fixture(scope="module")
-def sweep(site, context) -> dict[str, dict]:
-    """Run All in every lesson notebook but 12, PARALLEL pages at a time; results by name."""
+def sweep(site, browser) -> dict[str, dict]:  # noqa: F811
+    """Run All in every lesson notebook but 12, PARALLEL pages at a time; results by name.
+
+    Each page gets a browser context (a window) of its own: a second tab of one window is
+    in the background, where Chromium throttles its timers and the notebook stalls.
+    """
     todo = [p.name for p in lessons() if not p.name.startswith("12-")]
     running: dict[str, tuple] = {}
     results: dict[str, dict] = {}
     while todo or running:
         while todo and len(running) < PARALLEL:
             name = todo.pop(0)
-            page = open_notebook(context, site, name)
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            ctx.set_default_timeout(RUN_ALL)
+            page = open_notebook(ctx, site, name)
             page.evaluate(START_RUN_ALL)
             running[name] = (page, time.monotonic())
         time.sleep(0.5)
@@ -275,7 +281,7 @@ def sweep(site, context) -> dict[str, dict]:
                 TIMES[f"{name[:2]} kernel ready"] = result["kernel"]
                 TIMES[f"{name[:2]} run all"] = result["run"]
             results[name] = result
-            page.close()
+            page.context.close()
             del running[name]
     return results
 

@@ -292,8 +292,10 @@ def test_run_all_leaves_no_error_output(site, context, sweep, notebook):
         page = open_notebook(context, site, notebook)
         try:  # no JAX in Pyodide: the notebook opens, and near its top says where to run it
             page.locator(".jp-Cell").first.wait_for()
-            head = page.evaluate("""() => {
-                const model = window.jupyterapp.shell.currentWidget.content.model;
+            head = page.evaluate("""async () => {
+                const panel = window.jupyterapp.shell.currentWidget;
+                await panel.context.ready;  // before it, the model holds one empty cell
+                const model = panel.content.model;
                 return [0, 1].filter(i => i < model.cells.length)
                     .map(i => model.cells.get(i).sharedModel.getSource()).join("\\n");
             }""")

@@ -18,6 +18,7 @@ results are bit-identical for every ``max_bytes`` and ``threads``.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,12 @@ MAX_BLOCK_RUNS = 2**14  # runs per logical block when N is small
 TILE_ELEMENTS = 2**16   # draws per chunk when the budget allows (fits in L2 cache)
 BYTES_PER_DRAW = 20     # float32 eps + x + f(x) + eps^2 - 1 + f'(x) work arrays
 MAX_TOTAL_DRAWS = 2**34  # runs * sum(Ns): 16 times notebook 05's full experiment
+
+
+# Pyodide (the browser runtime, ``sys.platform == "emscripten"``) cannot start threads;
+# there every experiment runs its blocks serially.  Results do not depend on the number of
+# worker threads (see above), so they are the same numbers as on the native route.
+CAN_START_THREADS = sys.platform != "emscripten"
 
 
 def block_runs(n: int) -> int:
@@ -172,6 +179,8 @@ def variance_experiment(objective: Objective, theta: float, sigma: float,
     tasks = [(i, j) for i, n in enumerate(Ns) for j in range(-(-runs // rb[i]))]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = max(1, min(threads or cores or 1, len(tasks), max_bytes // one_run))
+    if not CAN_START_THREADS:
+        workers = 1  # e.g. Pyodide in a browser: runs serially, with identical results
     per_worker = (max_bytes // workers - fixed) // BYTES_PER_DRAW  # draws per chunk
     tile = [max(1, min(rb[i], TILE_ELEMENTS // n, per_worker // n)) for i, n in enumerate(Ns)]
     tile_elems = max(t * int(n) for t, n in zip(tile, Ns))

@@ -36,12 +36,16 @@ PY
 # the API contract test fails on any warning, and this one is ipywidgets 7's own (Python
 # hides it outside __main__).  Everything else of family_explorer runs.
 deselect=(--deselect "tests/test_api_contract.py::test_valid_call[family_explorer.build]"
-          --deselect "tests/test_api_contract.py::test_hostile_inputs[family_explorer.build[k]]")
+          --deselect "tests/test_api_contract.py::test_hostile_inputs[family_explorer.build[k]]"
+          --deselect "tests/test_api_contract.py::test_valid_call[group_explorer.build]"
+          --deselect "tests/test_api_contract.py::test_hostile_inputs[group_explorer.build[q1]]"
+          --deselect "tests/test_api_contract.py::test_hostile_inputs[group_explorer.build[q2]]")
 set +e
 env -u MCGRAD_STYLE MPLBACKEND=Agg "$VENV/bin/python" -m pytest -q -o addopts="" -p no:cacheprovider \
   -W "error::DeprecationWarning:mcgrad.*" tests \
   --ignore=tests/test_notebooks.py --ignore=tests/test_browser.py \
-  --ignore=tests/test_environment.py --ignore=tests/test_student_path.py "${deselect[@]}" 2>&1 | tee build/oldest.log
+  --ignore=tests/test_environment.py --ignore=tests/test_student_path.py \
+  --ignore=tests/test_browser_exercises.py --ignore=tests/test_twins.py "${deselect[@]}" 2>&1 | tee build/oldest.log
 status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ]; then

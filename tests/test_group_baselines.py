@@ -294,7 +294,7 @@ def test_nb13_exercise_answers_match_closed_forms():
     from mcgrad.exercises import _REGISTRY
 
     exercises.registered("13")
-    assert _REGISTRY["13.1"].expected() == pytest.approx(0.05**8 + 0.95**8, rel=1e-12)
+    assert _REGISTRY["13.1"].expected() == pytest.approx(0.3**4 + 0.7**4, rel=1e-12)
     # population std: std_m = sqrt(m (N - m)) / N in the binomial sum of c(q, N)
     m = np.arange(1, 6)
     w = np.array([math.comb(6, k) for k in m]) * 0.2**m * 0.8 ** (6 - m)

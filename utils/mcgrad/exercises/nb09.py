@@ -1,9 +1,8 @@
 """Expected answers for the exercises of notebook 09, computed independently of the solutions.
 
 The solutions use mcgrad's composite Gauss-Legendre rules and bisection; these
-use SciPy's adaptive quadrature and Brent's root finder, mpmath's normal
-distribution functions, closed forms, or finite differences of the objective
-instead of the mean of the estimator's terms.
+use mpmath's adaptive quadrature and root finder, closed forms, or finite
+differences of the objective instead of the mean of the estimator's terms.
 """
 
 from __future__ import annotations
@@ -23,34 +22,23 @@ def _step_baseline_variance(theta: float, sigma: float) -> mp.mpf:
     return (b_star * (1 - b_star) - mp.npdf(z) ** 2) / sigma**2
 
 
-def _smooth_pathwise_variance(tau: float, theta: float, sigma: float) -> float:
-    """Var[f_tau'(x)], x ~ N(theta, sigma^2), by SciPy's adaptive quadrature, breaks at 0."""
-    from scipy import integrate, stats
-
-    def slope(x: float) -> float:
-        return 1 / (4 * tau * math.cosh(min(x / (2 * tau), 700.0)) ** 2)
-
-    def moment(power: int) -> float:
-        pts = [-40 * tau, -tau, 0.0, tau, 40 * tau]
-        inner = integrate.quad(lambda x: stats.norm.pdf(x, theta, sigma) * slope(x) ** power,
-                               pts[0], pts[-1], points=pts[1:-1], epsabs=0, epsrel=1e-12,
-                               limit=200)[0]
-        # outside |x| < 40 tau the slope is below e^-80 / tau: negligible
-        return inner
-
-    m1 = moment(1)
-    return moment(2) - m1**2
+def _smooth_pathwise_variance(tau: mp.mpf, theta: float, sigma: float) -> mp.mpf:
+    """Var[f_tau'(x)], x ~ N(theta, sigma^2), by mpmath quadrature with breaks at 0."""
+    dens = lambda x: mp.npdf(x, theta, sigma)  # noqa: E731
+    slope = lambda x: 1 / (4 * tau * mp.cosh(x / (2 * tau)) ** 2)  # noqa: E731
+    pts = [-mp.inf, -40 * tau, -tau, 0, tau, 40 * tau, mp.inf]
+    m1 = mp.quad(lambda x: dens(x) * slope(x), pts)
+    m2 = mp.quad(lambda x: dens(x) * slope(x) ** 2, pts)
+    return m2 - m1**2
 
 
 @exercise("09.1", "value", rtol=1e-6, hint="solve V_RP(tau) = V_SF,b* with eq. (8a)")
 def crossing_with_baseline(theta: float = 0.5, sigma: float = 1.0) -> float:
-    from scipy import optimize
-
-    target = float(_step_baseline_variance(theta, sigma))
-    # V_RP(tau) falls from above the target at tau = 1e-3 to below it at tau = 3
-    root = optimize.brentq(lambda lt: _smooth_pathwise_variance(math.exp(lt), theta, sigma)
-                           - target, math.log(1e-3), math.log(3.0), xtol=1e-14, rtol=1e-13)
-    return math.exp(root)
+    target = _step_baseline_variance(theta, sigma)
+    with mp.workdps(20):
+        root = mp.findroot(
+            lambda lt: _smooth_pathwise_variance(mp.e**lt, theta, sigma) - target, mp.log(0.25))
+        return float(mp.e**root)
 
 
 @exercise("09.2", "within", hint="use discrete.concrete_terms on fresh logistic noise")

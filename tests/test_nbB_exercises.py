@@ -10,7 +10,7 @@ from mcgrad import exercises, moments
 THETA, SIGMA = moments.THETA, moments.SIGMA
 RIGHT = {
     "04.1": (((THETA - 3)**4 + 14 * (THETA - 3)**2 * SIGMA**2 + 15 * SIGMA**4) / SIGMA**2, {}),
-    "04.2": (7.5, {}),
+    "04.2": ((0.75**4 + 14 * 0.75**2 + 15) / 4, {}),
     "04.3": (math.sqrt(math.sqrt(74) - 7), {}),
     "04.4": (1 / math.sqrt(2 * math.pi) + 0.008, {"N": 100_000}),
     "05.1": (2175.0, {}),

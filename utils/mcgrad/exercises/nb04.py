@@ -35,9 +35,9 @@ def shifted_square_variance():
     return (d**4 + 14 * d**2 * sigma**2 + 15 * sigma**4) / sigma**2
 
 
-@exercise("04.2", "value", hint="put theta/sigma = 1 into eq. (9)")
-def ratio_at_one() -> float:
-    return _ratio(1.0)
+@exercise("04.2", "value", hint="eq. (9) depends on theta and sigma only through their ratio")
+def ratio_at_three_quarters() -> float:
+    return _ratio(1.5, 2.0)
 
 
 @exercise("04.3", "value", hint="eq. (9) = 10 is a quadratic in z^2; keep the positive root")

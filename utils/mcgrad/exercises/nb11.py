@@ -30,10 +30,12 @@ def _measure_valued_cubic_variance():
 
 
 @exercise("11.3", "choice", options=families.NAMES,
-          hint="compare the three exact variances of the figure at k = 3 for the bump")
+          hint="compare the three exact variances for the sigma gradient of the bump with k = 3 "
+               "at theta = 0")
 def _lowest_for_bump() -> str:
     f = objectives.GaussianBump(3.0)
-    var = {name: families.quadrature_moments(name, f, 1.0, 1.0)[1] for name in families.NAMES}
+    var = {name: families.quadrature_moments(name, f, 0.0, 1.0, wrt="sigma")[1]
+           for name in families.NAMES}
     return min(var, key=var.get)
 
 

@@ -27,7 +27,7 @@ def _grpo_scale(q: float, N: int, ddof: int = 1) -> float:
 
 
 @exercise("13.1", "value", hint="a group gives no signal when all N answers are right "
-          "or all are wrong"))
+          "or all are wrong")
 def no_signal() -> float:
     """P(all 4 equal) at q = 0.3, summed over the 2^4 ordered groups."""
     q, N = 0.3, 4

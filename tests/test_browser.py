@@ -167,7 +167,9 @@ def lab_settings(tmp_path: Path) -> Path:
 
 
 @contextmanager
-def screenshot_on_failure(page, name: str):
+def screenshot_on_failure(page, name: str, keep_explorer: bool = True):
+    """A full-page screenshot in test-artifacts/ if the block fails; with MCGRAD_SCREENSHOTS
+    set (and ``keep_explorer``), a screenshot of the explorer when it passes."""
     try:
         yield
     except BaseException:
@@ -175,7 +177,7 @@ def screenshot_on_failure(page, name: str):
         page.screenshot(path=str(ARTIFACTS / f"{name}-failure.png"), full_page=True)
         raise
     keep = os.environ.get("MCGRAD_SCREENSHOTS")
-    if keep:
+    if keep and keep_explorer:
         Path(keep).mkdir(parents=True, exist_ok=True)
         page.locator(".mcgrad-explorer").screenshot(path=str(Path(keep) / f"{name}.png"))
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from test_browser import (ARTIFACTS, RUN_ALL, STEP, browser,  # noqa: F401
-                          jupyterlab_command, server, server_env)
+from test_browser import (RUN_ALL, STEP, browser,  # noqa: F401
+                          jupyterlab_command, screenshot_on_failure, server, server_env)
 
 STUDENT = "notebooks/00-overview.ipynb"
 TWIN = "notebooks/solutions/00-overview.ipynb"
@@ -33,16 +32,6 @@ def keep(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"exercise-loop-{name}.png"))
-
-
-@contextmanager
-def screenshot_on_failure(page, name: str):
-    try:
-        yield
-    except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-failure.png"), full_page=True)
-        raise
 
 
 def open_notebook(page, port: int, token: str, path: str) -> None:
@@ -93,7 +82,7 @@ def test_exercise_loop_in_jupyterlab(browser, tmp_path):
     with server(cmd, re.compile(rf"http://127\.0\.0\.1:{port}/"), server_env(tmp_path)):
         page = browser.new_page(viewport=SIZE)
         try:
-            with screenshot_on_failure(page, "exercise-loop"):
+            with screenshot_on_failure(page, "exercise-loop", keep_explorer=False):
                 open_notebook(page, port, token, STUDENT)
                 run_all(page)
                 text = page.locator(".jp-Notebook").inner_text()

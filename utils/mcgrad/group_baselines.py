@@ -259,7 +259,8 @@ def group_updates(answers: object, logits: object, rewards: object) -> dict:
     std = np.sqrt(np.sum(dev**2, axis=1, keepdims=True) / (N - 1))
     adv = {"reinforce": r, "group_mean": dev, "rloo": dev * (N / (N - 1)),
            "grpo": dev / (std + GRPO_EPS)}
-    flat = a + pi.size * np.arange(groups)[:, None]
+    # bincount wants the platform's index type (int32 in a 32-bit browser runtime)
+    flat = (a + pi.size * np.arange(groups)[:, None]).astype(np.intp)
     out = {}
     for name, A in adv.items():
         hits = np.bincount(flat.ravel(), weights=A.ravel(), minlength=groups * pi.size)

@@ -102,8 +102,9 @@ def softmax(logits: object) -> np.ndarray:
 # ---- the exact moments ----------------------------------------------------------------------
 
 def _compositions(N: int, L: int) -> np.ndarray:
-    """All m in {0..N}^L with sum N, shape (C(N + L - 1, L - 1), L), int64."""
-    rows = np.zeros((1, 0), dtype=np.int64)
+    """All m in {0..N}^L with sum N, shape (C(N + L - 1, L - 1), L), of the platform's index
+    type (np.repeat refuses int64 counts where that is int32, as in a browser runtime)."""
+    rows = np.zeros((1, 0), dtype=np.intp)
     for _ in range(L - 1):
         used = rows.sum(axis=1)
         reps = N - used + 1
